@@ -58,7 +58,15 @@ class DecontaminationConfig:
 
 
 @dataclass(slots=True)
+class AcquireConfig:
+    timeout: float = 600.0  # seconds per clone attempt
+    max_bytes: int = 2 * 1024**3  # size cap of a checkout
+    retries: int = 2  # further attempts for transient failures (timeouts, connection resets)
+
+
+@dataclass(slots=True)
 class HarnessConfig:
+    enabled: bool = True  # generate and validate test harnesses
     python: str | None = None  # None: sys.executable
     seeds: int = 5
     require_validated: bool = False
@@ -83,6 +91,7 @@ class Config:
     dedup: DedupConfig = field(default_factory=DedupConfig)
     decontamination: DecontaminationConfig = field(default_factory=DecontaminationConfig)
     harness: HarnessConfig = field(default_factory=HarnessConfig)
+    acquire: AcquireConfig = field(default_factory=AcquireConfig)
     summarizer: SummarizerConfig = field(default_factory=SummarizerConfig)
     source: str = "<defaults>"  # where it was loaded from; not part of the hash
 
@@ -99,6 +108,7 @@ _SECTIONS: dict[str, type] = {
     "dedup": DedupConfig,
     "decontamination": DecontaminationConfig,
     "harness": HarnessConfig,
+    "acquire": AcquireConfig,
     "summarizer": SummarizerConfig,
 }
 _REPLACED = ("filters", "splits")  # lists/tables replaced wholesale, never merged

@@ -1,0 +1,236 @@
+"""The build as plain Python: per-repository processing (cached) and the global finish.
+
+`process_repo` runs every per-repository stage (extract + context, filters, prompts, test
+harnesses) and stores its rows under the build's work directory, keyed by repository,
+commit, configuration hash and pipeline version; a second call with the same key reads them
+back. `finish_build` runs the global stages (dedup, splits, writing) over all repositories.
+Prefect wraps these in flows/, but nothing here needs it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import time
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import __version__ as PIPELINE_VERSION
+from pipeline.acquire import RepoSnapshot
+from pipeline.config import Config, config_hash
+from pipeline.records import ITEM_SCHEMA, rows_to_item_table
+
+WORK_DIRNAME = ".work"  # inside the output directory: per-repository results
+
+
+@dataclass
+class RepoResult:
+    """What one repository produced; `status` is "ok", "skipped" (not acquired) or "failed"."""
+
+    repo: str
+    commit: str
+    key: str
+    status: str
+    stage: str | None = None  # the stage that failed
+    error: str | None = None
+    items_path: str | None = None  # parquet with kept and rejected rows of this repo
+    n_functions: int = 0
+    n_kept: int = 0
+    from_cache: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    extract: dict[str, Any] = field(default_factory=dict)  # files/bytes/skips per language
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def repo_key(repo: str, commit: str, cfg_hash: str) -> str:
+    raw = "\x1f".join([repo, commit, cfg_hash, PIPELINE_VERSION])
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _slug(repo: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", repo).strip("._") or "repo"
+
+
+def repo_dir(work_dir: Path, repo: str, key: str) -> Path:
+    return Path(work_dir) / f"{_slug(repo)}-{key}"
+
+
+def load_cached(work_dir: Path, snapshot: RepoSnapshot, cfg_hash: str) -> RepoResult | None:
+    key = repo_key(snapshot.repo, snapshot.commit, cfg_hash)
+    marker = repo_dir(work_dir, snapshot.repo, key) / "result.json"
+    if not marker.is_file():
+        return None
+    data = json.loads(marker.read_text())
+    data["from_cache"] = True
+    return RepoResult(**data)
+
+
+def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def process_repo(
+    snapshot: RepoSnapshot,
+    config: Config,
+    work_dir: Path,
+    on_stage: Callable[[str, str], None] | None = None,
+) -> RepoResult:
+    """All per-repository stages for one acquired snapshot. Never raises for repo problems:
+    a failure is returned with the stage it happened in and its error."""
+    cfg_hash = config_hash(config)
+    key = repo_key(snapshot.repo, snapshot.commit, cfg_hash)
+    if snapshot.status != "ok":
+        return RepoResult(snapshot.repo, snapshot.commit, key, status="skipped", stage="acquire",
+                          error=f"{snapshot.status}: {snapshot.error or ''}".strip())
+    cached = load_cached(work_dir, snapshot, cfg_hash)
+    if cached is not None:
+        return cached
+    out = repo_dir(work_dir, snapshot.repo, key)
+    out.mkdir(parents=True, exist_ok=True)
+    result = RepoResult(snapshot.repo, snapshot.commit, key, status="ok")
+    stage = "extract"
+    try:
+        rows = _run_stages(snapshot, config, result, on_stage)
+        stage = "write"
+        items = out / "items.parquet"
+        _write_atomic(items, lambda p: pq.write_table(rows_to_item_table(rows), p))
+        result.items_path = str(items)
+        result.n_kept = sum(1 for r in rows if r.get("drop_reason") is None)
+        # result.json is written last: its presence means the repository is done.
+        _write_atomic(out / "result.json", lambda p: p.write_text(json.dumps(result.to_json(), indent=1)))
+    except Exception as exc:  # any stage's failure is recorded for this repo, never fatal to the build
+        result.status = "failed"
+        result.stage = result.stage or stage
+        result.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+    return result
+
+
+def _run_stages(snapshot: RepoSnapshot, config: Config, result: RepoResult,
+                on_stage: Callable[[str, str], None] | None) -> list[dict[str, Any]]:
+    from pipeline.extract import extract_repo
+    from pipeline.filters import run_filters
+    from pipeline.prompts import add_prompts
+    from pipeline.validate import add_harnesses
+
+    def enter(stage: str) -> float:
+        result.stage = stage
+        if on_stage:
+            on_stage(snapshot.repo, stage)
+        return time.perf_counter()
+
+    t = enter("extract")
+    records, stats = extract_repo(
+        Path(snapshot.checkout), repo=snapshot.repo, commit=snapshot.commit, repo_url=snapshot.source,
+        license=snapshot.license or "unknown", languages=tuple(config.languages),
+        max_file_bytes=config.max_file_bytes,
+    )
+    result.n_functions = len(records)
+    result.extract = {
+        "files": dict(stats.files), "bytes": dict(stats.bytes), "functions": dict(stats.functions),
+        "skipped": dict(stats.skipped), "encodings": dict(stats.encodings),
+    }
+    result.timings["extract"] = time.perf_counter() - t
+
+    t = enter("filter")
+    kept, rejected = run_filters(records, config)
+    result.timings["filter"] = time.perf_counter() - t
+
+    t = enter("prompts")
+    kept = add_prompts(kept, config)
+    result.timings["prompts"] = time.perf_counter() - t
+
+    if config.harness.enabled:
+        t = enter("harness")
+        kept, dropped = add_harnesses(kept, config)
+        rejected.extend(dropped)
+        result.timings["harness"] = time.perf_counter() - t
+    result.stage = None
+    return kept + rejected
+
+
+# ------------------------------------------------------------------ global stages
+
+
+def read_repo_rows(results: list[RepoResult]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for r in results:
+        if r.status == "ok" and r.items_path:
+            rows.extend(pq.read_table(r.items_path, schema=ITEM_SCHEMA).to_pylist())
+    return rows
+
+
+def finish_build(
+    results: list[RepoResult],
+    snapshots: list[RepoSnapshot],
+    config: Config,
+    out_dir: Path,
+    existing_splits: dict[str, str] | None = None,
+    extra_manifest: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Dedup, splits and writing over all repositories; returns the manifest."""
+    from pipeline.dedup import dedup_rows
+    from pipeline.filters import funnel_from_rows
+    from pipeline.splits import assign_splits
+    from pipeline.writer import write_dataset
+
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    rows = read_repo_rows(results)
+    kept = [r for r in rows if r.get("drop_reason") is None]
+    rejected = [r for r in rows if r.get("drop_reason") is not None]
+    timings["load"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    # Items of an existing build win their duplicate clusters, so extending never drops them.
+    kept, dups = dedup_rows(kept, config, prefer_ids=set(existing_splits or {}))
+    rejected.extend(dups)
+    timings["dedup"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    kept = assign_splits(kept, config, existing_splits)
+    timings["split"] = time.perf_counter() - t
+
+    funnel = funnel_from_rows(kept, rejected, config)
+    by_repo = {r.repo: r for r in results}
+    manifest: dict[str, Any] = {
+        "funnel_table": funnel.rows(),
+        "repos": [
+            {
+                "repo": s.repo, "source": s.source, "commit": s.commit, "status": s.status,
+                "error": s.error, "license": s.license,
+                "stage_status": by_repo[s.repo].status if s.repo in by_repo else "skipped",
+                "failed_stage": by_repo[s.repo].stage if s.repo in by_repo and by_repo[s.repo].status == "failed" else None,
+                "stage_error": by_repo[s.repo].error if s.repo in by_repo and by_repo[s.repo].status == "failed" else None,
+                "functions": by_repo[s.repo].n_functions if s.repo in by_repo else 0,
+                "from_cache": by_repo[s.repo].from_cache if s.repo in by_repo else False,
+            }
+            for s in snapshots
+        ],
+        "timings": {
+            "per_repo": _sum_timings(results),
+            "global": timings,
+        },
+        **(extra_manifest or {}),
+    }
+    return write_dataset(out_dir, kept, rejected, manifest, funnel, config)
+
+
+def _sum_timings(results: list[RepoResult]) -> dict[str, float]:
+    total: Counter = Counter()
+    for r in results:
+        if not r.from_cache:
+            total.update(r.timings)
+    return {k: round(v, 3) for k, v in total.items()}
