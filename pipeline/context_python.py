@@ -1,0 +1,761 @@
+"""Python backend: summarize every file, build the repository symbol index, resolve context.
+
+`extract_python_files(files, info, stats)` is registered in `pipeline.extract.BACKENDS`.
+Each file is parsed once (`parsers.python.summarize_python`); its tree is dropped at once and
+only the summary (the symbol index) is kept. Each function's free names are then resolved:
+module-level definitions of its file, imports (stdlib / third party / repo-local, following
+relative imports, aliases, package `__init__` re-exports and star imports, with a guard
+against import cycles), class members for methods. `context_code` is the transitive closure
+of what the function needs, in dependency order, bounded by `MAX_CONTEXT_ITEMS` and
+`MAX_CONTEXT_BYTES` (beyond which `context_truncated` is set).
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parsers.python import ImportBinding, PyClass, PyFileSummary, PyFunction, summarize_python
+from parsers.source import SourceFile
+from pipeline.records import (
+    MARKER, Callee, ClassContext, FunctionRecord, GlobalUse, ImportUse, Member, Parameter, permalink, record_id,
+)
+
+MAX_CONTEXT_ITEMS = 40  # definitions (globals, callees) in one context
+MAX_CONTEXT_BYTES = 60_000
+CLASS_FULL_MAX_BYTES = 6_000  # a callee class bigger than this is given as a skeleton
+
+STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
+BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__package__",
+                                       "__loader__", "__builtins__", "__debug__"}
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_FUTURE = re.compile(r"from\s+__future__\s+import\s+(.*)", re.S)
+_SOURCE_ROOTS = ("src", "lib", "python", "py")
+
+
+@dataclass(slots=True)
+class FileCtx:
+    path: str
+    module: str
+    is_package: bool
+    summary: PyFileSummary
+    encoding: str
+    top_level: dict[int, PyFunction | PyClass] = field(default_factory=dict)  # statement index -> def
+    futures: frozenset[str] = frozenset()  # `from __future__ import …` features (annotations, …)
+
+    @property
+    def package(self) -> str:
+        return self.module if self.is_package else self.module.rpartition(".")[0]
+
+
+@dataclass(slots=True)
+class Target:
+    """What a name resolves to."""
+
+    kind: str  # def, module, external, builtin
+    file: FileCtx | None = None
+    name: str = ""  # name in `file` (def) ...
+    binding: ImportBinding | None = None  # the import that brought it (first hop)
+    import_kind: str = ""  # stdlib, third_party, local
+    module: str = ""  # absolute module of the import
+    via: FileCtx | None = None  # file whose import statement is used (external)
+
+
+# ---------------------------------------------------------------- module names
+
+
+def module_names(paths: list[str], root: Path | None = None) -> dict[str, list[str]]:
+    """Dotted module names of each file: the `__init__.py` package chain first, then the
+    path from the repository root (minus a src/lib root) as an alias. Empty `__init__.py`
+    files are skipped by the reader, so `root` is checked on disk for them."""
+    init_dirs = {p.rpartition("/")[0] for p in paths if p.rpartition("/")[2] == "__init__.py"}
+    if root is not None:
+        dirs = {p.rpartition("/")[0] for p in paths}
+        for d in dirs:
+            while d and d not in init_dirs and (root / d / "__init__.py").is_file():
+                init_dirs.add(d)
+                d = d.rpartition("/")[0]
+    out: dict[str, list[str]] = {}
+    for p in paths:
+        parts = p[:-3].split("/")
+        dirs = parts[:-1]
+        i = len(dirs)
+        while i > 0 and "/".join(dirs[:i]) in init_dirs:
+            i -= 1
+        names = []
+        primary = parts[i:]
+        if primary[-1] == "__init__":
+            primary = primary[:-1]
+        if primary:
+            names.append(".".join(primary))
+        full = parts[:-1] if parts[-1] == "__init__" else parts
+        if full and full[0] in _SOURCE_ROOTS and len(full) > 1:
+            full = full[1:]
+        alias = ".".join(full)
+        if alias and alias not in names:
+            names.append(alias)
+        if not names:
+            names.append(parts[-1])
+        out[p] = names
+    return out
+
+
+def import_kind_of(module: str, local_tops: set[str]) -> str:
+    top = module.split(".")[0]
+    if top in local_tops:
+        return "local"
+    if top in STDLIB:
+        return "stdlib"
+    return "third_party"
+
+
+# ---------------------------------------------------------------- the index
+
+
+class RepoIndex:
+    def __init__(self, files: list[FileCtx]) -> None:
+        self.files = files
+        self.modules: dict[str, FileCtx] = {}
+        for f in files:  # primary names win over aliases
+            self.modules.setdefault(f.module, f)
+        self.local_tops = {m.split(".")[0] for m in self.modules}
+        self._cache: dict[tuple[str, str], Target | None] = {}
+
+    def add_alias(self, name: str, f: FileCtx) -> None:
+        self.modules.setdefault(name, f)
+
+    def absolute(self, f: FileCtx, b: ImportBinding) -> str:
+        if not b.level:
+            return b.module
+        base = f.package.split(".") if f.package else []
+        if b.level > 1:
+            base = base[: max(0, len(base) - (b.level - 1))]
+        return ".".join([*base, b.module] if b.module else base)
+
+    def exported(self, f: FileCtx, name: str) -> bool:
+        s = f.summary
+        if s.all_names is not None:
+            return name in s.all_names
+        return not name.startswith("_") and (name in s.bindings or name in s.import_bindings)
+
+    def resolve(self, f: FileCtx, name: str, _seen: set | None = None) -> Target | None:
+        key = (f.path, name)
+        if key in self._cache:
+            return self._cache[key]
+        seen = _seen if _seen is not None else set()
+        if key in seen:  # import cycle
+            return None
+        seen.add(key)
+        t = self._resolve(f, name, seen)
+        if _seen is None or t is not None:
+            self._cache[key] = t
+        return t
+
+    def _resolve(self, f: FileCtx, name: str, seen: set) -> Target | None:
+        s = f.summary
+        b = s.import_bindings.get(name)
+        idxs = s.bindings.get(name)
+        if idxs and (b is None or any(s.statements[i].kind != "import" and i != b.top_index for i in idxs)):
+            return Target("def", f, name)
+        if b is not None:
+            return self.resolve_import(f, b, seen)
+        for star in s.star_imports:
+            mod = self.absolute(f, star)
+            tf = self.modules.get(mod)
+            if tf is not None:
+                if tf is not f and self.exported(tf, name):
+                    t = self.resolve(tf, name, seen)
+                    if t is not None:
+                        return t
+        if name in BUILTINS:
+            return Target("builtin")
+        for star in s.star_imports:
+            mod = self.absolute(f, star)
+            if mod not in self.modules:
+                return Target("external", binding=star, import_kind=import_kind_of(mod, self.local_tops),
+                              module=mod, via=f)
+        return None
+
+    def resolve_import(self, f: FileCtx, b: ImportBinding, seen: set) -> Target | None:
+        mod = self.absolute(f, b)
+        if b.attr is None:  # import a.b [as m]
+            # `import a.b` binds `a`; `import a.b as m` binds `m` to a.b
+            target_mod = mod if b.name != mod.split(".")[0] else mod.split(".")[0]
+            tf = self.modules.get(target_mod)
+            if tf is not None:
+                return Target("module", tf, target_mod, binding=b, import_kind="local", module=mod, via=f)
+            return Target("external", binding=b, import_kind=import_kind_of(mod, self.local_tops), module=mod, via=f)
+        tf = self.modules.get(mod)
+        if tf is not None:
+            sub = self.modules.get(f"{mod}.{b.attr}" if mod else b.attr)
+            if sub is not None and b.attr not in tf.summary.bindings:
+                return Target("module", sub, sub.module, binding=b, import_kind="local", module=mod, via=f)
+            t = self.resolve(tf, b.attr, seen)
+            if t is not None and t.kind != "builtin":
+                return t
+            if sub is not None:
+                return Target("module", sub, sub.module, binding=b, import_kind="local", module=mod, via=f)
+            return Target("external", binding=b, import_kind="local", module=mod, via=f)
+        sub = self.modules.get(f"{mod}.{b.attr}" if mod else b.attr)
+        if sub is not None:
+            return Target("module", sub, sub.module, binding=b, import_kind="local", module=mod, via=f)
+        return Target("external", binding=b, import_kind=import_kind_of(mod, self.local_tops), module=mod, via=f)
+
+    def member(self, mod: FileCtx, attr: str) -> Target | None:
+        """`m.attr` for a repo module `m`: a submodule or a name of the module."""
+        sub = self.modules.get(f"{mod.module}.{attr}")
+        if sub is not None and attr not in mod.summary.bindings:
+            return Target("module", sub, sub.module, import_kind="local", module=sub.module)
+        return self.resolve(mod, attr)
+
+
+# ---------------------------------------------------------------- context building
+
+
+def absolute_statement(b: ImportBinding, module: str) -> str:
+    """The import with a relative module made absolute (so the context runs outside its package)."""
+    if not b.level:
+        return b.statement
+    if b.attr is None:
+        return b.statement
+    if b.star:
+        return f"from {module} import *"
+    alias = f" as {b.name}" if b.name != b.attr else ""
+    return f"from {module} import {b.attr}{alias}" if module else f"import {b.attr}{alias}"
+
+
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + ln if ln.strip() else ln for ln in text.split("\n"))
+
+
+def _dedent(text: str, indent: str) -> str:
+    if not indent:
+        return text
+    lines = text.split("\n")
+    n = len(indent)
+    return "\n".join([lines[0]] + [ln[n:] if ln.startswith(indent) else ln for ln in lines[1:]])
+
+
+_SKELETONS: dict[int, tuple[PyClass, tuple[str, frozenset[str]]]] = {}
+_SIG_NAMES: dict[int, tuple[PyFunction, frozenset[str]]] = {}
+
+
+def class_skeleton(cls: PyClass, summary: PyFileSummary) -> tuple[str, frozenset[str]]:
+    """Header, class attributes and method stubs (signature + `...`); and the names it reads."""
+    hit = _SKELETONS.get(id(cls))
+    if hit is not None and hit[0] is cls:
+        return hit[1]
+    out = _class_skeleton(cls, summary)
+    _SKELETONS[id(cls)] = (cls, out)
+    return out
+
+
+def _class_skeleton(cls: PyClass, summary: PyFileSummary) -> tuple[str, frozenset[str]]:
+    unit = "\t" if "\t" in cls.indent else "    "
+    lines = [*cls.decorators, cls.header]
+    refs = set(cls.header_refs)
+    for a in cls.class_attrs.values():
+        lines.append(_indent(a.source, unit))
+        refs |= a.refs
+    for name, i in cls.methods.items():
+        fn = summary.functions[i]
+        decs = [d for d in fn.decorators if _decorator_name_simple(d) in ("staticmethod", "classmethod", "property")]
+        sig = _dedent(fn.signature, fn.indent)
+        lines.extend(_indent(d, unit) for d in decs)
+        lines.append(_indent(sig, unit))
+        lines.append(unit * 2 + "...")
+        refs |= _names_in_sig(fn)  # dropped decorators are not needed
+    if len(lines) == len(cls.decorators) + 1:
+        lines.append(unit + "pass")
+    return "\n".join(lines), frozenset(refs)
+
+
+def _decorator_name_simple(d: str) -> str:
+    return d.lstrip("@").strip().split("(", 1)[0].strip()
+
+
+def _names_in_sig(fn: PyFunction) -> frozenset[str]:
+    hit = _SIG_NAMES.get(id(fn))
+    if hit is not None and hit[0] is fn:
+        return hit[1]
+    out = frozenset(_names_in_sig_uncached(fn))
+    _SIG_NAMES[id(fn)] = (fn, out)
+    return out
+
+
+def _names_in_sig_uncached(fn: PyFunction) -> set[str]:
+    names: set[str] = set()
+    for p in fn.parameters:
+        for text in (p.type, p.default):
+            if text:
+                names.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)", re.sub(r"(['\"]).*?\1", "", text)))
+    if fn.return_type:
+        names.update(re.findall(r"(?<![\w.])([A-Za-z_]\w*)", re.sub(r"(['\"]).*?\1", "", fn.return_type)))
+    return names & fn.sig_refs
+
+
+class ContextBuilder:
+    """The closure of what one function needs, emitted in dependency order."""
+
+    def __init__(self, index: RepoIndex, home: FileCtx, fn: PyFunction, defined: set[str]) -> None:
+        self.index = index
+        self.home = home
+        self.fn = fn
+        self.defined = defined  # names the skeleton/solution itself defines (home file)
+        self.imports: dict[str, None] = {}
+        self.pieces: list[str] = []
+        self.done: set = set()
+        self.n_items = 0
+        self.n_bytes = 0
+        self.truncated = False
+        self.unresolved: list[str] = []
+        self.needs_types = False
+        self.future: set[str] = set(home.futures)  # __future__ features of the files drawn from
+
+    def budget_ok(self, size: int) -> bool:
+        if self.n_items + 1 > MAX_CONTEXT_ITEMS or self.n_bytes + size > MAX_CONTEXT_BYTES:
+            self.truncated = True
+            return False
+        self.n_items += 1
+        self.n_bytes += size
+        return True
+
+    def need(self, f: FileCtx, name: str, chains: frozenset[tuple[str, ...]] = frozenset()) -> str | None:
+        """Make `name` (as read by code of file `f`) defined in the context; return the name
+        under which it is defined there (None if it could not be)."""
+        if f is self.home and name in self.defined:
+            return name
+        key = ("name", f.path, name)
+        if key in self.done:
+            return name
+        self.done.add(key)
+        t = self.index.resolve(f, name)
+        if t is None and name in f.summary.global_declared:
+            self.pieces.append(f"{name} = None  # bound by a `global` statement in {f.path}")
+            return name
+        if t is None:
+            if name not in BUILTINS:
+                self.unresolved.append(name if f is self.home else f"{f.module}.{name}")
+            return None
+        if t.kind == "builtin":
+            return name
+        if t.kind == "external":
+            b = t.binding
+            via = t.via or f
+            if b is not None and b.top_index >= 0 and via.summary.statements[b.top_index].kind == "compound":
+                self.include_statement(via, b.top_index)
+            elif b is not None:
+                self.imports[absolute_statement(b, t.module)] = None
+            return name
+        if t.kind == "module":
+            self.include_module(name, t.file, chains)
+            return name
+        # a definition of some repo file
+        if t.file is self.home and t.name in self.defined:  # the solution itself (an import cycle)
+            if t.name != name:
+                self.pieces.append(f"{name} = {t.name}")
+            return name
+        got = self.include_name(t.file, t.name)
+        if got and (t.name != name or t.file is not f) and t.name != name:
+            self.pieces.append(f"{name} = {t.name}")
+        return name if got else None
+
+    def include_name(self, f: FileCtx, name: str) -> bool:
+        ok = False
+        for i in f.summary.bindings.get(name, ()):
+            if f.summary.statements[i].kind != "import":
+                ok = self.include_statement(f, i) or ok
+        return ok
+
+    def include_statement(self, f: FileCtx, i: int) -> bool:
+        key = ("stmt", f.path, i)
+        if key in self.done:
+            return True
+        self.done.add(key)
+        st = f.summary.statements[i]
+        self.future |= f.futures
+        text, refs, chains = st.text, st.refs, frozenset()
+        lazy: frozenset[str] = frozenset()  # read only when called: may be defined after
+        d = f.top_level.get(i)
+        if isinstance(d, PyClass):
+            chains = d.chains
+            if len(text) > CLASS_FULL_MAX_BYTES:
+                text, refs = class_skeleton(d, f.summary)
+            else:
+                eager = set(d.header_refs)
+                for a in d.class_attrs.values():
+                    eager |= a.refs
+                for j in d.methods.values():
+                    eager |= f.summary.functions[j].sig_refs
+                lazy = refs - eager
+                refs = refs & eager
+        elif isinstance(d, PyFunction):
+            chains = d.chains
+            lazy = refs - d.sig_refs
+            refs = refs & d.sig_refs
+        if not self.budget_ok(len(text)):
+            self.pieces.append(self.stub(f, i))
+            return True
+        for r in sorted(refs):
+            self.need(f, r, chains)
+        self.pieces.append(text)
+        for r in sorted(lazy):
+            self.need(f, r, chains)
+        return True
+
+    def stub(self, f: FileCtx, i: int) -> str:
+        """Past the size bound: a placeholder with no references, so the closure stops here."""
+        st = f.summary.statements[i]
+        d = f.top_level.get(i)
+        note = f"# context bound reached: stub for {f.path} line {st.line}"
+        if isinstance(d, PyFunction):
+            return f"{note}\ndef {d.name}(*args, **kwargs):\n    ..."
+        if isinstance(d, PyClass):
+            return f"{note}\nclass {d.name}:\n    pass"
+        return note + "\n" + "\n".join(f"{n} = None" for n in st.names)
+
+    def include_module(self, name: str, mod: FileCtx, chains: frozenset[tuple[str, ...]]) -> None:
+        """`name` is a repo module: a namespace holding the members the code reads through it."""
+        self.needs_types = True
+        tree: dict = {}
+        for chain in chains:
+            if chain[0] != name or len(chain) < 2:
+                continue
+            node, cur = tree, mod
+            for attr in chain[1:]:
+                t = self.index.member(cur, attr)
+                if t is None:
+                    break
+                if t.kind == "module":
+                    node = node.setdefault(attr, {})
+                    cur = t.file
+                    continue
+                if t.kind == "def" and self.include_name(t.file, t.name):
+                    node[attr] = t.name
+                elif t.kind == "external":
+                    got = self.need(cur, attr)
+                    if got:
+                        node[attr] = attr
+                break
+
+        def render(node: dict) -> str:
+            items = ", ".join(f"{k}={render(v) if isinstance(v, dict) else v}" for k, v in sorted(node.items()))
+            return f"types.SimpleNamespace({items})"
+
+        self.pieces.append(f"{name} = {render(tree)}")
+
+    def text(self, tail: str) -> str:
+        imports = list(self.imports)
+        if self.needs_types and "import types" not in self.imports:
+            imports.insert(0, "import types")
+        parts = []
+        if self.future:
+            parts.append(f"from __future__ import {', '.join(sorted(self.future))}")
+        if imports:
+            parts.append("\n".join(imports))
+        parts.extend(self.pieces)
+        parts.append(tail)
+        return "\n\n".join(parts) + "\n"
+
+
+# ---------------------------------------------------------------- records
+
+
+def _unit(fn: PyFunction) -> str:
+    return "\t" if "\t" in fn.indent else "    "
+
+
+def _n_params(fn: PyFunction) -> int:
+    params = [p for p in fn.parameters if p.name not in ("*", "/")]
+    if fn.scope == "class" and fn.kind != "staticmethod" and params and not params[0].name.startswith("*"):
+        params = params[1:]
+    return len(params)
+
+
+def _doc_words(doc: str | None) -> int:
+    if not doc:
+        return 0
+    return len(doc.strip().split("\n\n", 1)[0].split())
+
+
+def _level(levels: set[str]) -> str:
+    order = ("project", "file", "class", "third_party", "stdlib")
+    for lv in order:
+        if lv in levels:
+            return lv
+    return "self_contained"
+
+
+class _Resolver:
+    def __init__(self, index: RepoIndex, info) -> None:
+        self.index = index
+        self.info = info
+
+    def record(self, f: FileCtx, fn: PyFunction, occurrence: dict[str, int]) -> FunctionRecord:
+        index = self.index
+        s = f.summary
+        qual = f"{f.module}.{fn.qualname}" if f.module else fn.qualname
+        levels: set[str] = set()
+        used: dict[str, ImportUse] = {}
+        globals_used: list[GlobalUse] = []
+        callees: list[Callee] = []
+        unresolved: list[str] = []
+        members: list[Member] = []
+        cls: PyClass | None = s.classes.get(fn.class_qualname) if fn.class_qualname else None
+
+        # names the enclosing chain defines (closure variables, the top-level enclosing def)
+        enclosing_locals: set[str] = set()
+        for kind, q in fn.parents:
+            if kind == "function":
+                outer = next((g for g in s.functions if g.qualname == q), None)
+                if outer is not None:
+                    enclosing_locals |= outer.locals | {p.name.lstrip("*") for p in outer.parameters}
+        top_name = (fn.parents[0][1] if fn.parents else fn.qualname).split(".")[0]
+        refs = sorted(fn.refs - {top_name} - enclosing_locals) if fn.parents else sorted(fn.refs - {fn.name})
+        if fn.parents and (fn.refs & enclosing_locals):
+            levels.add("file")
+
+        def add_import(b: ImportBinding, name: str, kind: str, module: str, resolved: str | None) -> None:
+            key = b.statement
+            u = used.get(key)
+            if u is None:
+                used[key] = ImportUse(statement=b.statement, module=module, names=[name], kind=kind,
+                                      resolved_path=resolved)
+            elif name not in u.names:
+                u.names.append(name)
+            levels.add("project" if kind == "local" else kind)
+
+        for name in refs:
+            t = index.resolve(f, name)
+            if t is None:
+                unresolved.append(name)
+                continue
+            if t.kind == "builtin":
+                continue
+            b = s.import_bindings.get(name)
+            via_import = b is not None and t.kind != "def" or (t.kind == "def" and t.file is not f)
+            if t.kind == "external":
+                add_import(t.binding, name, t.import_kind, t.module, None)
+                continue
+            if t.kind == "module":
+                add_import(t.binding or b, name, "local", t.module, t.file.path)
+                for chain in fn.chains:
+                    if chain[0] == name and len(chain) > 1:
+                        self._chain_callee(t.file, chain, callees)
+                continue
+            # a definition
+            if via_import and b is not None:
+                add_import(b, name, "local", index.absolute(f, b), t.file.path)
+            elif via_import:  # through a star import
+                levels.add("project")
+            self._def_use(t.file, t.name, name, f, globals_used, callees, levels)
+
+        for b in fn.local_imports:  # imports inside the function body
+            if b.star:
+                continue
+            mod = index.absolute(f, b)
+            kind = "local" if mod in index.modules or (b.attr and f"{mod}.{b.attr}" in index.modules) \
+                else import_kind_of(mod, index.local_tops)
+            add_import(b, b.name, kind, mod, None)
+
+        # class context
+        class_ctx = None
+        init_lines: list[str] = []
+        stub_lines: list[str] = []
+        attr_lines: list[str] = []
+        attr_refs: set[str] = set()
+        if cls is not None:
+            unit = _unit(fn)
+            receivers = {"self", "cls", cls.name}
+            if fn.parameters and fn.kind != "staticmethod":
+                receivers.add(fn.parameters[0].name)
+            seen_members: set[str] = set()
+            for chain in sorted(fn.chains):
+                if chain[0] not in receivers or len(chain) < 2 or chain[1] in seen_members:
+                    continue
+                attr = chain[1]
+                seen_members.add(attr)
+                if attr in cls.methods and attr != fn.name:
+                    m = s.functions[cls.methods[attr]]
+                    sig = _dedent(m.signature, m.indent)
+                    members.append(Member(attr, "method", sig))
+                    decs = [d for d in m.decorators if _decorator_name_simple(d) in ("staticmethod", "classmethod",
+                                                                                     "property")]
+                    stub_lines.extend(_indent(d, unit) for d in decs)
+                    stub_lines.append(_indent(sig, unit))
+                    stub_lines.append(unit * 2 + "...")
+                    attr_refs |= _names_in_sig(m)
+                elif attr in cls.class_attrs:
+                    a = cls.class_attrs[attr]
+                    members.append(Member(attr, "class_attribute", a.source))
+                    attr_lines.append(a.source)
+                    attr_refs |= a.refs
+                elif attr in cls.attributes:
+                    a = cls.attributes[attr]
+                    members.append(Member(attr, "attribute", a.source))
+                    owner = s.functions[cls.methods[a.method]] if a.method in cls.methods else None
+                    local = owner.locals | {p.name.lstrip("*") for p in owner.parameters} if owner else set()
+                    if a.refs & local or any(index.resolve(f, r) is None for r in a.refs):
+                        line = f"self.{attr} = None"
+                    else:
+                        line = a.source
+                        attr_refs |= a.refs
+                    if line not in init_lines:
+                        init_lines.append(line)
+                elif attr == fn.name:
+                    continue
+            if members:
+                levels.add("class")
+            class_ctx = ClassContext(name=f"{f.module}.{cls.qualname}" if f.module else cls.qualname,
+                                     header="\n".join([*cls.decorators, cls.header]), members=members)
+            if fn.name == "__init__":
+                init_lines = []  # the solution is the __init__
+
+        # context code
+        defined = {top_name}
+        builder = ContextBuilder(index, f, fn, defined)
+        for name in refs:
+            builder.need(f, name, fn.chains)
+        unit = _unit(fn)
+        tail: list[str] = []
+        depth = 0
+        for kind, q in fn.parents:
+            pad = unit * depth
+            if kind == "class":
+                c = s.classes.get(q)
+                if c is None:
+                    continue
+                for r in sorted(c.header_refs):
+                    builder.need(f, r)
+                tail.extend(_indent(d, pad) for d in c.decorators)
+                tail.append(_indent(c.header, pad))
+                if c is cls:
+                    for r in sorted(attr_refs):
+                        builder.need(f, r)
+                    inner = unit * (depth + 1)
+                    tail.extend(_indent(x, inner) for x in attr_lines)
+                    if init_lines:
+                        tail.append(inner + "def __init__(self):")
+                        tail.extend(_indent(x, inner + unit) for x in init_lines)
+                    tail.extend(_indent(x, pad) for x in stub_lines)
+            else:
+                outer = next((g for g in s.functions if g.qualname == q), None)
+                if outer is None:
+                    continue
+                for r in sorted(_names_in_sig(outer)):
+                    builder.need(f, r)
+                tail.append(_indent(_dedent(outer.signature, outer.indent), pad))
+                closure = sorted((fn.refs & (outer.locals | {p.name.lstrip("*") for p in outer.parameters}))
+                                 - {p.name.lstrip("*") for p in outer.parameters})
+                tail.extend(f"{pad}{unit}{v} = None" for v in closure)
+            depth += 1
+        tail.append(unit * depth + MARKER if depth else MARKER)
+        context_code = builder.text("\n".join(tail))
+        for u in builder.unresolved:
+            if u not in unresolved and "." in u:
+                unresolved.append(u)
+
+        params = fn.parameters
+        sig_key = f"{qual}({', '.join(p.name for p in params)})"
+        occ = occurrence.get(sig_key, 0)
+        occurrence[sig_key] = occ + 1
+        info = self.info
+        return FunctionRecord(
+            id=record_id(info.repo, info.commit, f.path, sig_key, occ),
+            repo=info.repo, repo_url=info.repo_url, commit=info.commit, path=f.path, language="python",
+            license=info.license, url=permalink(info.repo_url, info.commit, f.path, fn.start_line, fn.end_line),
+            name=fn.name, qualified_name=qual, kind=fn.kind, scope=fn.scope, signature=fn.signature,
+            code=fn.code, body=fn.body, start_line=fn.start_line, end_line=fn.end_line,
+            start_byte=fn.start_byte, end_byte=fn.end_byte, module=f.module,
+            class_name=(f"{f.module}.{fn.class_qualname}" if f.module else fn.class_qualname)
+            if fn.class_qualname else None,
+            parameters=[Parameter(p.name, p.type, p.default) for p in params], return_type=fn.return_type,
+            decorators=list(fn.decorators), modifiers=["async"] if fn.is_async else [],
+            docstring=fn.docstring, imports=list(s.imports), used_imports=list(used.values()),
+            globals_used=globals_used, class_context=class_ctx, callees=callees, unresolved=unresolved,
+            dependency_level=_level(levels), context_code=context_code, context_truncated=builder.truncated,
+            has_parse_error=fn.has_error, python2=s.python2, encoding=f.encoding,
+            lines=fn.end_line - fn.start_line + 1, tokens=len(_TOKEN.findall(fn.code)),
+            n_params=_n_params(fn), doc_words=_doc_words(fn.docstring),
+        )
+
+    def _def_use(self, df: FileCtx, dname: str, name: str, home: FileCtx, globals_used: list[GlobalUse],
+                 callees: list[Callee], levels: set[str]) -> None:
+        s = df.summary
+        for i in s.bindings.get(dname, ()):
+            st = s.statements[i]
+            if st.kind == "import":
+                continue
+            d = df.top_level.get(i)
+            if st.kind in ("function", "class") and d is not None:
+                qual = f"{df.module}.{d.qualname}" if df.module else d.qualname
+                if isinstance(d, PyClass):
+                    src = d.code if len(d.code) <= CLASS_FULL_MAX_BYTES else class_skeleton(d, s)[0]
+                    callees.append(Callee(name, qual, df.path, "class", src, d.start_line))
+                else:
+                    callees.append(Callee(name, qual, df.path, "function", d.code, d.start_line))
+            else:
+                globals_used.append(GlobalUse(name, st.text, df.path, st.line))
+            levels.add("file" if df is home else "project")
+
+    def _chain_callee(self, mod: FileCtx, chain: tuple[str, ...], callees: list[Callee]) -> None:
+        cur = mod
+        for attr in chain[1:]:
+            t = self.index.member(cur, attr)
+            if t is None or t.kind in ("builtin", "external"):
+                return
+            if t.kind == "module":
+                cur = t.file
+                continue
+            levels: set[str] = set()
+            self._def_use(t.file, t.name, ".".join(chain), mod, [], callees, levels)
+            return
+
+
+def extract_python_files(files: list[SourceFile], info, stats) -> list:
+    """The Python backend of `pipeline.extract`: records for every function of `files`."""
+    root = getattr(info, "root", None)
+    names = module_names([sf.path for sf in files], Path(root) if root else None)
+    ctxs: list[FileCtx] = []
+    for sf in files:
+        summary = summarize_python(sf.path, sf.data)
+        mods = names[sf.path]
+        ctx = FileCtx(sf.path, mods[0], sf.path.endswith("/__init__.py") or sf.path == "__init__.py", summary,
+                      sf.encoding)
+        for fn in summary.functions:
+            if fn.scope == "module" and fn.top_index >= 0 and summary.statements[fn.top_index].kind == "function":
+                ctx.top_level.setdefault(fn.top_index, fn)
+        for c in summary.classes.values():
+            if not c.parents and c.top_index >= 0 and summary.statements[c.top_index].kind == "class":
+                ctx.top_level.setdefault(c.top_index, c)
+        feats = set()
+        for imp in summary.imports:
+            m = _FUTURE.match(imp)
+            if m:
+                feats.update(x.strip() for x in m.group(1).strip("()").split(",") if x.strip())
+        ctx.futures = frozenset(feats & {"annotations"})
+        ctxs.append(ctx)
+        stats.files["python"] += 1
+        stats.bytes["python"] += len(sf.data)
+        if summary.has_error:
+            stats.files_with_errors["python"] += 1
+        if summary.python2:
+            stats.python2_files += 1
+    index = RepoIndex(ctxs)
+    for ctx in ctxs:
+        for alias in names[ctx.path][1:]:
+            index.add_alias(alias, ctx)
+    resolver = _Resolver(index, info)
+    records: list[FunctionRecord] = []
+    try:
+        for ctx in ctxs:
+            occurrence: dict[str, int] = {}
+            for fn in ctx.summary.functions:
+                records.append(resolver.record(ctx, fn, occurrence))
+    finally:
+        _SKELETONS.clear()
+        _SIG_NAMES.clear()
+    return records

@@ -1,0 +1,151 @@
+"""pipeline/context_python.py over a fixture repository: imports, globals, class context,
+callees across files (relative, absolute, aliases, __init__ re-exports, star imports, cycles),
+dependency levels, and context_code that compiles with no undefined names."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+from pyflakes import checker, messages
+
+from pipeline.extract import extract_repo
+from pipeline.records import MARKER, FunctionRecord
+from tests.pyrepo_fixture import write_repo
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    root = write_repo(tmp_path_factory.mktemp("pyrepo"))
+    records, stats = extract_repo(root, repo="bio/seqtools", commit="c0ffee", languages=("python",),
+                                  repo_url="https://github.com/bio/seqtools")
+    return {r.qualified_name: r for r in records}, stats, root
+
+
+def insert(rec: FunctionRecord, original_indent: str) -> str:
+    lines = rec.context_code.split("\n")
+    i = next(i for i, ln in enumerate(lines) if ln.strip() == MARKER)
+    pad = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+    code = rec.code.replace("\r\n", "\n").split("\n")
+    body = [pad + code[0]] + [pad + ln[len(original_indent):] if ln.startswith(original_indent) else ln
+                              for ln in code[1:]]
+    return "\n".join(lines[:i] + body + lines[i + 1:])
+
+
+def undefined(src: str) -> list[str]:
+    w = checker.Checker(ast.parse(src), filename="ctx.py")
+    return [m.message_args[0] for m in w.messages if isinstance(m, messages.UndefinedName)]
+
+
+def test_skips_counted_and_encodings(extracted):
+    _, stats, _ = extracted
+    assert stats.skipped["python:binary"] == 1 and stats.skipped["python:empty"] >= 2
+    assert any("coding line" in e for e in stats.encodings)  # latin-1 is reported as iso8859-1
+    assert stats.python2_files == 1
+
+
+def test_python2_latin1_crlf_broken(extracted):
+    recs, _, _ = extracted
+    assert recs["py2_tool.main"].python2 and recs["py2_tool.helper"].python2
+    assert not recs["fasta.read_fasta" if "fasta.read_fasta" in recs else "seqtools.fasta.read_fasta"].python2
+    greet = recs["latin.greet"]
+    assert "Grüße aus Köln." == greet.docstring and "coding line" in greet.encoding
+    rc = recs["crlf_tabs.reverse_complement"]
+    assert rc.code.startswith("def reverse_complement(seq):\r\n\tcomp")
+    assert {"broken.good_one", "broken.good_two"} <= set(recs)
+    assert not recs["broken.good_two"].has_parse_error
+
+
+def test_module_names_ids_and_permalinks(extracted):
+    recs, _, _ = extracted
+    r = recs["seqtools.fasta.read_fasta"]
+    assert r.path == "seqtools/fasta.py" and r.module == "seqtools.fasta"
+    assert r.url == f"https://github.com/bio/seqtools/blob/c0ffee/seqtools/fasta.py#L{r.start_line}-L{r.end_line}"
+    assert len({x.id for x in recs.values()}) == len(recs)
+    assert recs["seqtools.io.vcf.parse_info"].module == "seqtools.io.vcf"  # empty io/__init__.py still a package
+
+
+def test_imports_globals_and_levels(extracted):
+    recs, _, _ = extracted
+    r = recs["seqtools.fasta.read_fasta"]
+    assert {g.name for g in r.globals_used} >= {"HEADER_RE", "FastaRecord"}
+    assert {c.name for c in r.callees} == {"_open"}
+    assert r.dependency_level == "file"
+    o = recs["seqtools.fasta._open"]
+    (imp,) = o.used_imports
+    assert (imp.statement, imp.kind, imp.names) == ("import gzip as gz", "stdlib", ["gz"])
+    assert o.dependency_level == "stdlib"
+    a = recs["seqtools.fasta.as_array"]
+    assert a.used_imports[0].kind == "third_party" and a.dependency_level == "third_party"
+    assert recs["seqtools.kmers.count_kmers"].dependency_level == "stdlib"
+    assert recs["seqtools.kmers.KmerCounter.canonical"].dependency_level == "self_contained"
+    w = recs["seqtools.fasta.wrap"]
+    assert "WRAP = DEFAULT_WIDTH * 2" in w.context_code and "DEFAULT_WIDTH = 60" in w.context_code
+    assert w.context_code.index("DEFAULT_WIDTH = 60") < w.context_code.index("WRAP = DEFAULT_WIDTH * 2")
+
+
+def test_cross_file_resolution(extracted):
+    recs, _, _ = extracted
+    vg = recs["seqtools.io.vcf.variant_gc"]  # from ..fasta import gc_content
+    (c,) = vg.callees
+    assert (c.qualified_name, c.path) == ("seqtools.fasta.gc_content", "seqtools/fasta.py")
+    assert vg.used_imports[0].kind == "local" and vg.used_imports[0].resolved_path == "seqtools/fasta.py"
+    assert vg.dependency_level == "project"
+    kp = recs["seqtools.io.vcf.kmer_profile"]  # from .. import kmers; kmers.count_kmers()
+    assert [c.qualified_name for c in kp.callees] == ["seqtools.kmers.count_kmers"]
+    assert "kmers = types.SimpleNamespace(count_kmers=count_kmers)" in kp.context_code
+    wr = recs["seqtools.io.vcf.wrapped"]  # import seqtools.fasta as fa
+    assert [c.qualified_name for c in wr.callees] == ["seqtools.fasta.wrap"]
+    fr = recs["seqtools.io.vcf.first_record"]  # `from seqtools import read_fasta`: __init__ re-export
+    assert {c.qualified_name for c in fr.callees} >= {"seqtools.fasta.read_fasta"}
+    pr = recs["seqtools.io.vcf.profile"]  # count_kmers re-exported by a star import in __init__
+    assert [c.qualified_name for c in pr.callees] == ["seqtools.kmers.count_kmers"]
+    ff = recs["seqtools.kmers.KmerCounter.from_fasta"]  # aliased relative import
+    assert [c.qualified_name for c in ff.callees] == ["seqtools.fasta.read_fasta"]
+    assert "rf = read_fasta" in ff.context_code
+
+
+def test_circular_imports_terminate(extracted):
+    recs, _, _ = extracted
+    f = recs["circ.a.f"]
+    assert [c.qualified_name for c in f.callees] == ["circ.b.g"]
+    assert "def g(x)" in f.context_code and "def f(x)" not in f.context_code.replace(MARKER, "")
+    v = recs["seqtools.io.records.Variant.__init__"]
+    assert [c.qualified_name for c in v.callees] == ["seqtools.io.vcf.parse_info"]
+
+
+def test_class_context(extracted):
+    recs, _, _ = extracted
+    add = recs["seqtools.kmers.KmerCounter.add"]
+    cc = add.class_context
+    assert cc.header == "class KmerCounter(object):"
+    kinds = {(m.name, m.kind) for m in cc.members}
+    assert kinds == {("alphabet", "class_attribute"), ("k", "attribute"), ("counts", "attribute"),
+                     ("canonical", "method")}
+    assert add.dependency_level == "class" or add.dependency_level == "file"
+    assert "    @staticmethod\n    def canonical(kmer):\n        ..." in add.context_code
+    assert add.context_code.rstrip().endswith("    " + MARKER)
+    deep = recs["seqtools.kmers.KmerCounter.Stats.summary.<locals>.top"]
+    assert deep.scope == "function"
+    assert deep.context_code.rstrip().endswith(" " * 12 + MARKER)
+    tab = recs["crlf_tabs.Tabbed.method"]
+    assert "\tscale = 2" in tab.context_code and tab.context_code.rstrip().endswith("\t" + MARKER)
+
+
+def test_every_python3_context_compiles_without_undefined_names(extracted):
+    recs, _, root = extracted
+    checked = 0
+    for r in recs.values():
+        if r.python2 or r.path.startswith("scripts/broken"):
+            continue
+        line = (root / r.path).read_bytes().decode("utf-8", "replace").splitlines()[r.start_line - 1]
+        indent = line[: len(line) - len(line.lstrip())]
+        src = insert(r, indent)
+        assert undefined(src) == [], (r.qualified_name, src)
+        checked += 1
+    assert checked >= 25
+
+
+def test_python2_items_still_have_context(extracted):
+    recs, _, _ = extracted
+    assert MARKER in recs["py2_tool.main"].context_code

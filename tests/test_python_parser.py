@@ -1,0 +1,157 @@
+"""parsers/python.py: every def, exact code, spans, signatures, docstrings, Python 2, errors."""
+
+from __future__ import annotations
+
+import ast
+
+from parsers.python import parse_functions, summarize_python, unquote_docstring
+
+SRC = '''import os
+
+@decorator(1)
+@other
+def top(a, b: int = 2, *args, c=None, **kw) -> str:
+    r"""Raw \\d docstring."""
+    def nested(x):
+        return x + a
+    return nested(b)
+
+
+async def fetch(url):
+    """Fetch."""
+    return url
+
+
+class Outer(Base):
+    attr = 1
+
+    def method(self):
+        return self.attr
+
+    @staticmethod
+    def smethod(x):
+        return x
+
+    @classmethod
+    def cmethod(cls):
+        return cls()
+
+    @property
+    def prop(self):
+        return 1
+
+    class Inner:
+        def deep(self):
+            pass
+'''
+
+
+def by_name(fns):
+    return {f.qualname: f for f in fns}
+
+
+def test_every_def_found_with_kinds_and_scopes():
+    fns = by_name(parse_functions(SRC))
+    assert set(fns) == {"top", "top.<locals>.nested", "fetch", "Outer.method", "Outer.smethod",
+                        "Outer.cmethod", "Outer.prop", "Outer.Inner.deep"}
+    assert fns["top"].kind == "function" and fns["top"].scope == "module"
+    assert fns["top.<locals>.nested"].scope == "function"
+    assert fns["Outer.method"].kind == "method" and fns["Outer.method"].scope == "class"
+    assert fns["Outer.smethod"].kind == "staticmethod"
+    assert fns["Outer.cmethod"].kind == "classmethod"
+    assert fns["Outer.prop"].kind == "property"
+    assert fns["Outer.Inner.deep"].class_qualname == "Outer.Inner"
+    assert fns["fetch"].is_async and fns["fetch"].signature == "async def fetch(url):"
+    n_ast = sum(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) for n in ast.walk(ast.parse(SRC)))
+    assert n_ast == len(fns)
+
+
+def test_code_is_exact_slice_with_decorators_and_spans():
+    fns = by_name(parse_functions(SRC))
+    top = fns["top"]
+    lines = SRC.split("\n")
+    assert top.start_line == 3 and top.code.startswith("@decorator(1)\n@other\ndef top(")
+    assert top.code == "\n".join(lines[top.start_line - 1:top.end_line])
+    assert top.code.endswith("return nested(b)")
+    assert SRC.encode()[top.start_byte:top.end_byte].decode() == top.code
+    assert top.decorators == ["@decorator(1)", "@other"]
+    assert [(p.name, p.type, p.default) for p in top.parameters] == [
+        ("a", None, None), ("b", "int", "2"), ("*args", None, None), ("c", None, "None"), ("**kw", None, None)]
+    assert top.return_type == "str"
+    assert top.docstring == "Raw \\d docstring."
+    assert fns["fetch"].docstring == "Fetch."
+    assert top.refs == {"decorator", "other", "int", "str"}  # a/b are params, nested is local
+    assert fns["top.<locals>.nested"].refs == {"a"}
+
+
+def test_non_ascii_byte_offsets():
+    src = "def f():\n    return 'ÄÖÜ → ✓'\n\ndef g():\n    return 1\n"
+    fns = by_name(parse_functions(src))
+    assert fns["f"].code == "def f():\n    return 'ÄÖÜ → ✓'"
+    assert fns["g"].code == "def g():\n    return 1"
+
+
+def test_python2_file_yields_functions_flagged():
+    src = b"def main():\n    try:\n        x = 1\n    except ValueError, e:\n        print 'bad', e\n    print `x`\n\ndef other():\n    return 0777\n"
+    s = summarize_python("p2.py", src)
+    assert s.python2
+    assert [f.name for f in s.functions] == ["main", "other"]
+    for src2 in (b"x = 0777\n", b"exec 'x = 1'\n", b"s = ur'abc'\n", b"print 'a'\n"):
+        assert summarize_python("p.py", src2).python2, src2
+    assert not summarize_python("p3.py", b"print('x')\nx = 0o777\n").python2
+
+
+def test_syntax_error_elsewhere_keeps_good_functions():
+    src = b"def good_one(a):\n    return a + 1\n\ndef bad(:\n    pass\n\ndef good_two(b):\n    return b * 2\n"
+    fns = by_name(parse_functions(src))
+    assert "good_one" in fns and "good_two" in fns
+    assert not fns["good_one"].has_error and not fns["good_two"].has_error
+    assert fns["good_two"].code == "def good_two(b):\n    return b * 2"
+
+
+def test_crlf_and_tabs():
+    src = b"class T:\r\n\tdef m(self, x):\r\n\t\treturn self.k * x\r\n\r\n\tk = 2\r\n"
+    (m,) = parse_functions(src)
+    assert m.code == "def m(self, x):\r\n\t\treturn self.k * x"
+    assert m.indent == "\t" and (m.start_line, m.end_line) == (2, 3)
+    assert ("self", "k") in m.chains
+
+
+def test_docstring_unquoting():
+    assert unquote_docstring('"""a\n    b"""') == "a\nb"
+    assert unquote_docstring("u'x\\ny'") == "x\ny"
+    assert unquote_docstring("r'''x\\ty'''") == "x\\ty"
+
+
+def test_class_members_and_imports():
+    src = b'''import numpy as np, os.path
+from .sub import thing as t
+from pkg import *
+__all__ = ["K"]
+try:
+    import cPickle as pickle
+except ImportError:
+    import pickle
+K = np.zeros(3)
+
+class C(np.ndarray):
+    size = 4
+    def __init__(self, n):
+        self.n = n
+        self.z = K
+    def get(self):
+        return self.n + self.size
+'''
+    s = summarize_python("m.py", src)
+    assert s.import_bindings["np"].module == "numpy"
+    assert s.import_bindings["os"].module == "os.path"
+    t = s.import_bindings["t"]
+    assert (t.level, t.module, t.attr, t.statement) == (1, "sub", "thing", "from .sub import thing as t")
+    assert s.star_imports[0].module == "pkg"
+    assert s.all_names == ["K"]
+    assert s.statements[s.import_bindings["pickle"].top_index].kind == "compound"
+    c = s.classes["C"]
+    assert c.header == "class C(np.ndarray):"
+    assert set(c.class_attrs) == {"size"} and set(c.attributes) == {"n", "z"}
+    assert c.attributes["n"].source == "self.n = n"
+    assert s.statements[s.bindings["K"][0]].refs == {"np"}
