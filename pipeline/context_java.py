@@ -1083,7 +1083,9 @@ def build_record(ix: RepoIndex, fi: int, mi: int, info: RepoInfo, occurrence: in
     chain_top = ix.type(mc.top)
     cc = ClassContext(
         name=t.qualified_name, header=t.header,
-        kind=t.kind if t.kind != "anonymous" else "anonymous", members=plan.member_uses,
+        kind=t.kind if t.kind != "anonymous" else "anonymous",
+        # sorted: members are collected while walking sets, whose order varies between processes
+        members=sorted(plan.member_uses, key=lambda mm: (mm.kind, mm.name, mm.source)),
     )
     record_code = insert_method(unit, m.code)
     strict_verdict = strict_parse(record_code) if strict else None
