@@ -1,0 +1,904 @@
+"""Generate a test harness for a Python item.
+
+The harness is the item's `context_code` (which holds the marker where the function goes)
+followed by a generated main: it seeds its own `random.Random` with argv[1], builds the
+arguments, calls the function (on an instance built from the class skeleton for methods) and
+prints a canonical rendering of the result and of any argument the call changed
+(`harness_runtime_py`).
+
+Argument generators are ranked per parameter from, in order: the annotation, the type named in
+the docstring (Google, NumPy, Sphinx/epytext), the default value, and the parameter's name when
+it has a domain meaning (seq, k, qual, cigar, chrom, fasta, …). Probing then runs the reference
+in the sandbox under a bounded set of generator combinations (all in one process) and keeps the
+first under which it returns normally on every seed (or nearly) and the output varies.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+import textwrap
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from pipeline import harness_common as hc
+from pipeline.harness_common import HarnessPlan, Untestable
+from pipeline.harness_runtime_py import FILE_FORMATS, GENERATORS, PROBE_RUNTIME, RUNTIME
+from pipeline.records import MARKER, FunctionRecord
+
+DEFAULT_SEEDS = (1, 2, 3, 4, 5)
+MAX_VARIANTS = 24  # generator combinations tried in the probe
+MAX_CANDIDATES = 4  # per parameter (file parameters of unknown format try every format)
+PROBE_CALL_LIMIT = 2.0  # seconds per call inside the probe
+
+# ---------------------------------------------------------------- what the harness cannot provide
+
+NETWORK_MODULES = {"urllib", "urllib2", "urllib3", "requests", "http", "httplib", "httplib2", "socket", "ftplib",
+                   "smtplib", "paramiko", "aiohttp", "httpx", "xmlrpc", "xmlrpclib", "webbrowser", "pycurl", "boto3",
+                   "botocore", "wget", "suds", "zeep", "telnetlib", "poplib", "imaplib", "Bio.Entrez",
+                   "Bio.Blast.NCBIWWW", "Bio.ExPASy", "Bio.TogoWS", "bioservices", "ensembl_rest", "mygene"}
+NETWORK_NAMES = {"Entrez", "NCBIWWW", "ExPASy", "urlopen", "urlretrieve"}
+DATABASE_MODULES = {"sqlite3", "sqlalchemy", "pymysql", "MySQLdb", "mysql", "psycopg2", "psycopg", "pymongo", "redis",
+                    "peewee", "cx_Oracle", "pyodbc", "django", "flask_sqlalchemy", "BioSQL", "sqlobject", "dataset"}
+GUI_MODULES = {"tkinter", "Tkinter", "tkMessageBox", "PyQt4", "PyQt5", "PyQt6", "PySide", "PySide2", "PySide6", "wx",
+               "matplotlib", "pylab", "seaborn", "plotly", "bokeh", "turtle", "pygame", "gi", "kivy", "pyqtgraph",
+               "vtk", "mayavi", "IPython", "ipywidgets"}
+EXTERNAL_MODULES = {"subprocess", "commands", "sh", "pexpect", "docker", "Bio.Application", "pybedtools"}
+_EXTERNAL_CALL = re.compile(r"\bos\.(system|popen|spawn\w*|exec\w*|fork)\s*\(")
+
+
+# ---------------------------------------------------------------- parameter → generator candidates
+
+_SIMPLE_TYPES = {
+    "int": ["int"], "float": ["float"], "bool": ["bool"], "str": ["str"], "bytes": ["bytes"], "complex": ["float"],
+    "Number": ["float", "int"], "Real": ["float"], "Integral": ["int"], "AnyStr": ["str"], "Text": ["str"],
+    "bytearray": ["bytes"],
+}
+_LIST_NAMES = {"list", "List", "Sequence", "MutableSequence", "Iterable", "Iterator", "Collection", "Generator",
+               "Reversible", "deque", "Deque"}
+_SET_NAMES = {"set", "Set", "frozenset", "FrozenSet", "AbstractSet", "MutableSet"}
+_DICT_NAMES = {"dict", "Dict", "Mapping", "MutableMapping", "DefaultDict", "defaultdict", "OrderedDict", "Counter"}
+_ARRAY_NAMES = {"ndarray", "NDArray", "ArrayLike", "array", "np.ndarray", "numpy.ndarray", "npt.NDArray",
+                "npt.ArrayLike", "np.array", "numpy.array"}
+_PATH_NAMES = {"Path", "PathLike", "os.PathLike", "pathlib.Path", "PurePath", "StrPath", "FilePath"}
+_HANDLE_NAMES = {"IO", "TextIO", "BinaryIO", "TextIOWrapper", "io.TextIOWrapper", "file", "IOBase", "TextIOBase"}
+_UNSUPPORTED = "!unsupported"  # a callable, a type variable, …: no generator
+_OBJECT = "!object:"  # a class the harness cannot build (followed by its name)
+_UNKNOWN_FILE = "!unknown_file"  # a path of unknown format: every format is probed
+
+# Parameter names with domain meaning. Exact names first, then name tokens.
+_NAME_EXACT: dict[str, list[str]] = {
+    "k": ["int_small"], "ksize": ["int_small"], "k_size": ["int_small"], "kmer_size": ["int_small"],
+    "kmer_len": ["int_small"], "kmer_length": ["int_small"], "word_size": ["int_small"], "wordsize": ["int_small"],
+    "n": ["int_small", "int"], "size": ["int_small", "int"], "window": ["int_small"], "w": ["int_small"],
+    "width": ["int_small"], "step": ["int_small"], "frame": ["int_small"], "order": ["int_small"],
+    "i": ["int_index"], "j": ["int_index"], "idx": ["int_index"], "index": ["int_index"],
+    "q": ["phred"], "phred": ["phred"], "qual": ["qual_str", "list[phred]"], "quals": ["qual_str", "list[phred]"],
+    "quality": ["qual_str", "list[phred]"], "qualities": ["list[phred]", "qual_str"], "qscore": ["phred"],
+    "mapq": ["phred"], "baseq": ["phred"], "phred_score": ["phred"], "offset": ["int_small"],
+    "cigar": ["cigar"], "cigarstring": ["cigar"], "cigar_string": ["cigar"], "cigar_str": ["cigar"],
+    "chrom": ["chrom"], "chromosome": ["chrom"], "chr": ["chrom"], "contig": ["chrom"], "seqname": ["chrom"],
+    "ref_name": ["chrom"], "refname": ["chrom"], "reference_name": ["chrom"], "seqid": ["chrom"],
+    "strand": ["strand"], "flag": ["flag"], "sam_flag": ["flag"],
+    "pos": ["int_pos"], "position": ["int_pos"], "start": ["int_pos"], "begin": ["int_pos"], "beg": ["int_pos"],
+    "end": ["int_end"], "stop": ["int_end"], "coord": ["int_pos"], "locus": ["int_pos"],
+    "base": ["dna_base"], "nt": ["dna_base"], "nuc": ["dna_base"], "nucleotide": ["dna_base"],
+    "codon": ["codon"], "triplet": ["codon"], "anticodon": ["codon"],
+    "kmer": ["kmer"], "motif": ["kmer"], "pattern": ["kmer"], "primer": ["dna"], "adapter": ["kmer"],
+    "read": ["dna"], "template": ["dna"], "s": ["dna", "str"], "seq": ["dna"], "sequence": ["dna"],
+    "seq1": ["dna"], "seq2": ["dna"], "s1": ["dna", "str"], "s2": ["dna", "str"], "a": ["dna", "int"],
+    "b": ["dna", "int"], "x": ["int", "float", "list[int]"], "y": ["int", "float", "list[int]"],
+    "rna": ["rna"], "mrna": ["rna"], "protein": ["protein"], "prot": ["protein"], "peptide": ["protein"],
+    "aa": ["protein"], "aa_seq": ["protein"], "pep": ["protein"], "alphabet": ["str"],
+    "seqs": ["list[dna]"], "sequences": ["list[dna]"], "reads": ["list[dna]"], "kmers": ["list[kmer]"],
+    "p": ["prob"], "prob": ["prob"], "probability": ["prob"], "pvalue": ["prob"], "pval": ["prob"],
+    "p_value": ["prob"], "alpha": ["prob"], "freq": ["prob"], "frequency": ["prob"], "frac": ["prob"],
+    "fraction": ["prob"], "rate": ["prob"], "error_rate": ["prob"], "gc": ["prob"],
+    "text": ["text"], "line": ["line", "text"], "region": ["region"], "interval": ["region"], "name": ["word"], "label": ["word"], "prefix": ["word"],
+    "suffix": ["word"], "sep": ["word"], "delimiter": ["word"], "key": ["word"], "id": ["word"],
+    "verbose": ["bool"], "debug": ["bool"], "quiet": ["bool"],
+    "outfile": ["out_path"], "out_file": ["out_path"], "output": ["out_path"], "output_file": ["out_path"],
+    "outpath": ["out_path"], "out": ["out_path"], "output_path": ["out_path"], "outfn": ["out_path"],
+}
+_NAME_TOKENS: list[tuple[set[str], list[str]]] = [
+    ({"fasta", "fa", "fna", "faa", "genome", "assembly"}, ["fasta_path"]),
+    ({"fastq", "fq"}, ["fastq_path"]),
+    ({"vcf"}, ["vcf_path"]),
+    ({"bed"}, ["bed_path"]),
+    ({"sam", "bam"}, ["sam_path"]),
+    ({"gff", "gtf", "gff3", "annotation"}, ["gff_path"]),
+    ({"tsv", "table"}, ["tsv_path"]),
+    ({"csv"}, ["csv_path"]),
+    ({"cigar"}, ["cigar"]),
+    ({"qual", "quality", "quals"}, ["qual_str", "list[phred]"]),
+    ({"protein", "peptide", "aa", "prot"}, ["protein"]),
+    ({"rna"}, ["rna"]),
+    ({"dna", "seq", "sequence", "read", "nucleotides", "oligo", "primer", "probe"}, ["dna"]),
+    ({"seqs", "sequences", "reads"}, ["list[dna]"]),
+    ({"kmer", "motif"}, ["kmer"]),
+    ({"chrom", "chromosome", "contig"}, ["chrom"]),
+    ({"start", "begin", "pos", "position"}, ["int_pos"]),
+    ({"end", "stop"}, ["int_end"]),
+    ({"len", "length", "size", "num", "count", "k", "window", "width", "min", "max", "depth", "cutoff",
+      "threshold", "n"}, ["int_small", "float_pos"]),
+    ({"prob", "pvalue", "frac", "fraction", "freq", "rate", "ratio", "pct"}, ["prob"]),
+    ({"score", "weight", "value", "val"}, ["float", "int"]),
+    ({"flag", "is", "use", "do", "allow", "keep", "skip"}, ["bool"]),
+    ({"name", "label", "id", "prefix", "suffix", "tag", "key", "title", "mode", "method", "kind", "type", "fmt",
+      "format", "sep", "delim"}, ["word"]),
+    ({"list", "lst", "values", "vals", "items", "numbers", "nums", "data", "array", "arr", "vector", "vec",
+      "counts", "scores", "weights", "lengths", "positions"}, ["list[int]", "list[float]", "ndarray_float"]),
+    ({"matrix", "mat", "grid"}, ["matrix_float", "list[list[int]]"]),
+    ({"dict", "mapping", "map", "table", "counts_dict", "lookup"}, ["dict[str,int]", "dict[str,float]"]),
+    ({"df", "frame", "dataframe"}, ["dataframe"]),
+    ({"out", "output", "outfile", "dest", "destination"}, ["out_path"]),
+]
+_FILE_TOKENS = {"file", "filename", "fname", "path", "filepath", "infile", "fn", "fp", "fh", "handle", "stream",
+                "input", "inp", "f", "in"}
+_HANDLE_TOKENS = {"handle", "fh", "fp", "stream", "f"}
+_FALLBACK = ["int", "dna", "float", "list[int]", "str"]
+
+
+def _split_top(s: str, sep: str = ",") -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in s:
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        if ch == sep and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        out.append(cur.strip())
+    return out
+
+
+def type_specs(annotation: str | None, known_classes: set[str] = frozenset()) -> list[str]:
+    """Generator specs for a type annotation (or a type named in a docstring), best first."""
+    if not annotation:
+        return []
+    t = annotation.strip().strip("'\"").strip()
+    for prefix in ("typing.", "t.", "typing_extensions.", "collections.abc.", "collections.", "numbers."):
+        t = re.sub(r"\b" + re.escape(prefix), "", t)
+    alternatives = _split_top(t, "|")
+    if len(alternatives) > 1:
+        parts = [p for p in alternatives if p not in ("None", "NoneType")]
+        return _merge(*(type_specs(p, known_classes) for p in parts))
+    m = re.fullmatch(r"([\w.]+)\s*\[(.*)\]", t, re.S)
+    head, args = (m.group(1), _split_top(m.group(2))) if m else (t, [])
+    if head in ("Optional",) and args:
+        return type_specs(args[0], known_classes)
+    if head == "Union" and args:
+        return _merge(*(type_specs(a, known_classes) for a in args if a not in ("None", "NoneType")))
+    if head in ("Annotated", "Final") and args:
+        return type_specs(args[0], known_classes)
+    if head in ("Literal",) and args:
+        return [f"choice[{','.join(args)}]"]
+    if head in _SIMPLE_TYPES:
+        return list(_SIMPLE_TYPES[head])
+    if head in _LIST_NAMES:
+        inner = type_specs(args[0], known_classes) if args else ["int", "str", "float"]
+        return [f"list[{s}]" for s in inner[:2] if not s.startswith("!")] or ([_UNSUPPORTED] if args else [])
+    if head in ("tuple", "Tuple"):
+        if not args:
+            return ["tuple[int,int]"]
+        if len(args) == 2 and args[1] == "...":
+            inner = type_specs(args[0], known_classes)
+            return [f"tuple[{s},...]" for s in inner[:2] if not s.startswith("!")] or [_UNSUPPORTED]
+        parts = [type_specs(a, known_classes) for a in args]
+        if any(not p or p[0].startswith("!") for p in parts):
+            return [_UNSUPPORTED]
+        return ["tuple[" + ",".join(p[0] for p in parts) + "]"]
+    if head in _SET_NAMES:
+        inner = type_specs(args[0], known_classes) if args else ["str", "int"]
+        return [f"set[{s}]" for s in inner[:2] if not s.startswith("!")] or [_UNSUPPORTED]
+    if head in _DICT_NAMES:
+        if len(args) == 2:
+            ks, vs = type_specs(args[0], known_classes), type_specs(args[1], known_classes)
+            if not ks or not vs or ks[0].startswith("!") or vs[0].startswith("!"):
+                return [_UNSUPPORTED]
+            return [f"dict[{ks[0]},{v}]" for v in vs[:2]]
+        return ["dict[str,int]", "dict[str,float]"]
+    if head in _ARRAY_NAMES or head.endswith(".ndarray"):
+        return ["ndarray_float", "ndarray_int", "matrix_float"]
+    if head in ("DataFrame", "pd.DataFrame", "pandas.DataFrame"):
+        return ["dataframe"]
+    if head in ("Series", "pd.Series", "pandas.Series"):
+        return ["series"]
+    if head in _PATH_NAMES:
+        return [_UNKNOWN_FILE]
+    if head in _HANDLE_NAMES:
+        return ["!handle"]
+    if head in ("Any", "object", "T", "TypeVar"):
+        return []
+    if head in ("Callable", "callable", "function", "Type", "type", "Generic", "Protocol"):
+        return [_UNSUPPORTED]
+    if head == "None":
+        return ["none"]
+    simple = head.split(".")[-1]
+    if simple in known_classes:
+        return [f"new[{simple}]"]
+    if re.fullmatch(r"[A-Z]\w*(\.\w+)*|\w+\.[A-Z]\w*", head):
+        return [_OBJECT + head]
+    return []
+
+
+def _doc_type_specs(text: str, known_classes: set[str]) -> list[str]:
+    """Free-text docstring types: 'list of str', 'int, optional', 'array_like', 'str or None'."""
+    t = text.strip().rstrip(".")
+    t = re.sub(r",?\s*(optional|default.*|by default.*)$", "", t, flags=re.I).strip()
+    if not t:
+        return []
+    if re.fullmatch(r"[\w.]+(\[.*\])?(\s*\|\s*[\w.]+(\[.*\])?)*", t):
+        specs = type_specs(t, known_classes)
+        if specs:
+            return specs
+    low = t.lower()
+    m = re.match(r"(list|iterable|sequence|array|tuple|set)s?\s+(?:of|\()\s*(\w+)", low)
+    if m:
+        word = m.group(2) if m.group(2) in ("str", "bytes", "bases") else m.group(2).rstrip("s")
+        inner = [s for s in _doc_type_specs(word, known_classes) if not s.startswith("!")] or ["int"]
+        if m.group(1) == "tuple":
+            return [f"tuple[{inner[0]},...]"]
+        kind = "set" if m.group(1) == "set" else "list"
+        return [f"{kind}[{s}]" for s in inner[:2]]
+    for words, specs in (
+        (("str", "string", "basestring", "unicode", "text"), ["str"]),
+        (("int", "integer", "long"), ["int"]),
+        (("float", "double", "number", "numeric", "real"), ["float"]),
+        (("bool", "boolean"), ["bool"]),
+        (("dict", "dictionary", "mapping"), ["dict[str,int]", "dict[str,float]"]),
+        (("array_like", "array-like", "ndarray", "array", "numpy array", "np.array", "matrix"),
+         ["ndarray_float", "ndarray_int"]),
+        (("dataframe",), ["dataframe"]),
+        (("list",), ["list[int]", "list[str]"]),
+        (("tuple",), ["tuple[int,int]"]),
+        (("set",), ["set[str]"]),
+        (("file", "path", "filename", "filepath"), [_UNKNOWN_FILE]),
+        (("function", "callable"), [_UNSUPPORTED]),
+    ):
+        for w in words:
+            if re.search(r"(^|[\s(,/])" + re.escape(w) + r"($|[\s),/])", low):
+                return list(specs)
+    return []
+
+
+def docstring_types(docstring: str | None) -> dict[str, str]:
+    """Parameter name -> type text named in a Google, NumPy, Sphinx or epytext docstring."""
+    if not docstring:
+        return {}
+    doc = docstring.strip().strip("\"'").replace("\r", "")
+    found: dict[str, str] = {}
+    for m in re.finditer(r":param\s+([^:\n]+?)\s+(\*{0,2}\w+)\s*:", doc):  # Sphinx `:param type name:`
+        found.setdefault(m.group(2), m.group(1))
+    for m in re.finditer(r"[:@]type\s+(\*{0,2}\w+)\s*:\s*([^\n]+)", doc):  # `:type name: T` / `@type name: T`
+        found[m.group(1)] = m.group(2)
+    for m in re.finditer(r"^\s*(\*{0,2}\w+)\s*\(([^)\n]+)\)\s*:", doc, re.M):  # Google `name (type): …`
+        found.setdefault(m.group(1), m.group(2))
+    for m in re.finditer(r"^\s*(\*{0,2}\w+)\s*:\s*([^\n]+)$", doc, re.M):  # NumPy `name : type`
+        name, typ = m.group(1), m.group(2).strip()
+        if name.lower() in ("args", "arguments", "parameters", "returns", "return", "raises", "yields", "example",
+                            "examples", "note", "notes", "see", "attributes"):
+            continue
+        if len(typ.split()) <= 6:
+            found.setdefault(name, typ)
+    return {k.lstrip("*"): v for k, v in found.items()}
+
+
+def _merge(*lists: list[str]) -> list[str]:
+    out: list[str] = []
+    for lst in lists:
+        for s in lst:
+            if s not in out:
+                out.append(s)
+    return out
+
+
+def _tokens(name: str) -> set[str]:
+    name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+    return {t for t in re.split(r"[_\W\d]+", name) if t}
+
+
+def name_specs(name: str) -> list[str]:
+    """Domain generators suggested by a parameter's name."""
+    low = name.lower()
+    if low in _NAME_EXACT:
+        return list(_NAME_EXACT[low])
+    toks = _tokens(name)
+    specs: list[str] = []
+    for keys, gens in _NAME_TOKENS:
+        if toks & keys:
+            specs = _merge(specs, gens)
+    file_like = bool(toks & _FILE_TOKENS)
+    if file_like:
+        fmt = [s for s in specs if s.endswith("_path")]
+        handle = bool(toks & _HANDLE_TOKENS) and not toks & {"file", "filename", "path"}
+        if fmt:
+            specs = [f"open[{s}]" for s in fmt] + fmt if handle else fmt
+        else:
+            specs = [_UNKNOWN_FILE + (":handle" if handle else "")]
+    return specs
+
+
+def _base(spec: str) -> str:
+    if spec.startswith("!"):
+        return "!"
+    if spec.startswith(("list[", "tuple[")):
+        return "list"
+    for prefix in ("set", "dict", "open", "new", "choice"):
+        if spec.startswith(prefix + "["):
+            return prefix
+    if spec.startswith(("int", "phred", "flag")):
+        return "int"
+    if spec in ("float", "float_pos", "prob"):
+        return "float"
+    if spec in ("ndarray_float", "ndarray_int", "matrix_float"):
+        return "ndarray"
+    if spec in ("bool", "none", "bytes", "dataframe", "series"):
+        return spec
+    return "str"  # dna, rna, protein, kmer, cigar, chrom, word, *_path, …
+
+
+def default_specs(default: str | None) -> list[str]:
+    if default is None:
+        return []
+    try:
+        value = ast.literal_eval(default)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return []
+    if isinstance(value, bool):
+        return ["bool"]
+    if isinstance(value, int):
+        return ["int_small" if 0 < value <= 10 else "int"]
+    if isinstance(value, float):
+        return ["prob" if 0 < value < 1 else "float"]
+    if isinstance(value, str):
+        if value and set(value) <= set("ACGTNacgtn"):
+            return ["dna"]
+        return ["word"]
+    if isinstance(value, (list, tuple)) and value:
+        inner = default_specs(repr(value[0]))
+        return [f"list[{inner[0]}]"] if inner else []
+    if isinstance(value, dict):
+        return ["dict[str,int]"]
+    return []
+
+
+@dataclass(slots=True)
+class Param:
+    name: str
+    kind: str  # "positional", "keyword" (keyword-only)
+    annotation: str | None = None
+    default: str | None = None
+    candidates: list[str] = field(default_factory=list)  # ranked specs; "default" = omit
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not None
+
+
+def rank_candidates(p: Param, doc_types: Mapping[str, str], known_classes: set[str]) -> list[str]:
+    typed = type_specs(p.annotation, known_classes) or _doc_type_specs(doc_types.get(p.name, ""), known_classes)
+    named = name_specs(p.name)
+    if typed:
+        if typed == [_UNKNOWN_FILE] and named:
+            ranked = named
+        else:
+            bases = {_base(t) for t in typed}
+            compatible = [n for n in named if _base(n) in bases and not n.startswith("!")]
+            ranked = _merge(compatible, typed)
+    else:
+        ranked = _merge(named, default_specs(p.default), _FALLBACK)
+    if "dna" in ranked and "dna_mixed" not in ranked:
+        ranked.insert(ranked.index("dna") + 1, "dna_mixed")  # an identity function passes on clean DNA
+    expanded: list[str] = []
+    for spec in ranked:
+        if spec.startswith(_UNKNOWN_FILE) or spec == "!handle":
+            handle = spec.endswith(":handle") or spec == "!handle"
+            expanded += [f"open[{f}]" if handle else f for f in FILE_FORMATS]
+        else:
+            expanded.append(spec)
+    cap = len(FILE_FORMATS) if len(expanded) > MAX_CANDIDATES and all(
+        s.endswith("_path") or s.startswith("open[") for s in expanded) else MAX_CANDIDATES + (0 if typed else 2)
+    expanded = expanded[:cap]
+    return (["default"] + expanded) if p.has_default else expanded
+
+
+# ---------------------------------------------------------------- spec → expression
+
+def spec_expr(spec: str, used: set[str]) -> str:
+    """A Python expression (over `r` and `a`) that builds a value for `spec`; records the
+    generator functions it needs in `used`."""
+    m = re.fullmatch(r"(\w+)\[(.*)\]", spec)
+    if m:
+        head, args = m.group(1), _split_top(m.group(2))
+        if head == "list":
+            return f"[{spec_expr(args[0], used)} for _ in range(r.randint(0, 6))]"
+        if head == "tuple":
+            if len(args) == 2 and args[1] == "...":
+                return f"tuple({spec_expr(args[0], used)} for _ in range(r.randint(0, 6)))"
+            return "(" + ", ".join(spec_expr(x, used) for x in args) + ("," if len(args) == 1 else "") + ")"
+        if head == "set":
+            return f"set({spec_expr(args[0], used)} for _ in range(r.randint(0, 6)))"
+        if head == "dict":
+            return (f"{{{spec_expr(args[0], used)}: {spec_expr(args[1], used)} "
+                    f"for _ in range(r.randint(0, 6))}}")
+        if head == "open":
+            return f"open({spec_expr(args[0], used)})"
+        if head == "new":
+            return f"{args[0]}()"
+        if head == "choice":
+            return f"r.choice([{', '.join(args)}])"
+        raise ValueError(f"unknown generator spec {spec!r}")
+    if spec == "none":
+        return "None"
+    if spec not in GENERATORS:
+        raise ValueError(f"unknown generator spec {spec!r}")
+    _need(spec, used)
+    return f"_g_{spec}(r, a)"
+
+
+def _need(name: str, used: set[str]) -> None:
+    if name in used:
+        return
+    used.add(name)
+    for dep in GENERATORS[name][1]:
+        _need(dep, used)
+
+
+def _generator_source(used: set[str]) -> str:
+    order = [n for n in GENERATORS if n in used]  # definition order: dependencies first
+    return "\n\n".join(GENERATORS[n][0] for n in order)
+
+
+# ---------------------------------------------------------------- the function in its context
+
+@dataclass(slots=True)
+class Target:
+    name: str
+    call_kind: str  # function, method, staticmethod, classmethod, property
+    class_path: str | None  # dotted class path in the program (Outer.Inner)
+    params: list[Param]
+    ctor_params: list[Param]  # instance methods/properties: constructor parameters
+    is_async: bool = False
+    attr_params: list[Param] = field(default_factory=list)  # skeleton attributes `self.x = None`, set after construction
+
+
+def normalize_solution(code: str) -> str:
+    """The record's code dedented. A slice from the file starts at column 0 while its later
+    lines keep their indentation; a decorated method's first line gets the `def`'s indentation."""
+    lines = code.split("\n")
+    if len(lines) > 1 and lines[0].lstrip().startswith("@") and not lines[0].startswith((" ", "\t")):
+        for line in lines[1:]:
+            s = line.lstrip()
+            if s.startswith(("def ", "async def ", "@")) and line != s:
+                lines[0] = line[: len(line) - len(s)] + lines[0]
+                for k in range(1, len(lines)):
+                    s2 = lines[k].lstrip()
+                    if s2.startswith(("def ", "async def ")):
+                        break
+                break
+    return textwrap.dedent("\n".join(lines))
+
+
+def _find_def(tree: ast.AST, name: str, line: int) -> tuple[ast.AST | None, list[ast.AST]]:
+    """The def named `name` starting at `line` (its first decorator or `def`), with its parents."""
+    stack: list[tuple[ast.AST, list[ast.AST]]] = [(tree, [])]
+    best = None
+    while stack:
+        node, parents = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) and child.name == name:
+                first = min([child.lineno] + [d.lineno for d in child.decorator_list])
+                if first == line or best is None:
+                    best = (child, parents + [node])
+                    if first == line:
+                        return best
+            stack.append((child, parents + [node]))
+    return best if best else (None, [])
+
+
+def _class_params(cls: ast.ClassDef, source: str) -> list[ast.arguments] | list[Param] | None:
+    for stmt in cls.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
+            return _params_of(stmt, source, skip_first=True)
+    decorated = any("dataclass" in ast.unparse(d) for d in cls.decorator_list)
+    if decorated:
+        out = []
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and "ClassVar" not in ast.unparse(
+                    stmt.annotation):
+                out.append(Param(stmt.target.id, "positional", ast.unparse(stmt.annotation),
+                                 ast.unparse(stmt.value) if stmt.value is not None else None))
+        return out
+    return []
+
+
+def _params_of(fn: ast.FunctionDef | ast.AsyncFunctionDef, source: str, skip_first: bool) -> list[Param]:
+    args = fn.args
+    positional = list(args.posonlyargs) + list(args.args)
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+    params = []
+    for i, (arg, default) in enumerate(zip(positional, defaults)):
+        if skip_first and i == 0:
+            continue
+        params.append(Param(arg.arg, "positional", ast.unparse(arg.annotation) if arg.annotation else None,
+                            ast.unparse(default) if default is not None else None))
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+        params.append(Param(arg.arg, "keyword", ast.unparse(arg.annotation) if arg.annotation else None,
+                            ast.unparse(default) if default is not None else None))
+    return params
+
+
+def analyse(record: FunctionRecord, program: str) -> Target | Untestable:
+    """Locate the function in the program (context with the reference inserted): how to call it."""
+    try:
+        tree = ast.parse(program)
+    except SyntaxError as exc:
+        return Untestable(hc.CONTEXT_BROKEN, f"syntax error: {exc.msg} (line {exc.lineno})")
+    marker_line = next(i + 1 for i, line in enumerate(record.context_code.split("\n")) if line.strip() == MARKER)
+    fn, parents = _find_def(tree, record.name, marker_line)
+    if fn is None:
+        return Untestable(hc.CONTEXT_BROKEN, "function not found after insertion")
+    owner = parents[-1] if parents else None
+    decorators = {ast.unparse(d).split("(")[0].split(".")[-1] for d in fn.decorator_list}
+    if any(isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) for p in parents):
+        return Untestable(hc.UNSUPPORTED_KIND, "nested function")
+    if not isinstance(owner, ast.ClassDef):
+        return Target(record.name, "function", None, _params_of(fn, program, skip_first=False), [],
+                      isinstance(fn, ast.AsyncFunctionDef))
+    if fn.name == "__init__" or decorators & {"abstractmethod", "abstractproperty", "setter", "deleter"}:
+        return Untestable(hc.UNSUPPORTED_KIND, f"method {fn.name} ({', '.join(sorted(decorators)) or 'constructor'})")
+    path = ".".join(p.name for p in parents if isinstance(p, ast.ClassDef))
+    is_async = isinstance(fn, ast.AsyncFunctionDef)
+    first_arg = (fn.args.posonlyargs + fn.args.args)[:1]
+    if any(d.endswith("classmethod") or d == "classonlymethod" for d in decorators) or (
+            first_arg and first_arg[0].arg == "cls" and "staticmethod" not in decorators):
+        decorators = decorators | {"classmethod"}
+    if "staticmethod" in decorators:
+        return Target(record.name, "staticmethod", path, _params_of(fn, program, False), [], is_async)
+    if "classmethod" in decorators:
+        return Target(record.name, "classmethod", path, _params_of(fn, program, True), [], is_async)
+    ctor = _class_params(owner, program)
+    kind = "property" if decorators & {"property", "cached_property", "lazyproperty"} else "method"
+    return Target(record.name, kind, path, _params_of(fn, program, True), list(ctor or []), is_async,
+                  _placeholder_attributes(owner))
+
+
+def _placeholder_attributes(cls: ast.ClassDef) -> list[Param]:
+    """`self.x = None` in the skeleton's `__init__`: attributes the context resolver kept without
+    their value; the harness gives them generated values after construction."""
+    init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+    out: list[Param] = []
+    for node in ast.walk(init) if init else ():
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is None:
+            for t in node.targets:
+                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
+                    if t.attr not in {p.name for p in out}:
+                        out.append(Param(t.attr, "attribute"))
+    return out
+
+
+def needs(record: FunctionRecord) -> tuple[str, str] | None:
+    """(reason, detail) when the function needs what no harness provides."""
+    modules: set[str] = {u.module for u in record.used_imports}
+    names: set[str] = {n for u in record.used_imports for n in u.names}
+    if not record.used_imports:
+        try:
+            tree = ast.parse(record.context_code.replace(MARKER, "pass"))
+        except SyntaxError:
+            tree = None
+        for node in ast.walk(tree) if tree else ():
+            if isinstance(node, ast.Import):
+                modules |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules.add(node.module)
+                modules |= {f"{node.module}.{a.name}" for a in node.names}
+                names |= {a.asname or a.name for a in node.names}
+    code = "\n".join([record.code] + [c.source for c in record.callees])
+    roots = {m.split(".")[0] for m in modules}
+
+    def hit(table: set[str]) -> str | None:
+        for m in sorted(modules | roots):
+            if m in table or any(m.startswith(t + ".") for t in table):
+                return m
+        return None
+
+    for reason, table in ((hc.NEEDS_NETWORK, NETWORK_MODULES), (hc.NEEDS_DATABASE, DATABASE_MODULES),
+                          (hc.NEEDS_GUI, GUI_MODULES), (hc.NEEDS_EXTERNAL_PROGRAM, EXTERNAL_MODULES)):
+        found = hit(table)
+        if found:
+            return reason, found
+    net = names & NETWORK_NAMES or set(re.findall(r"\b(urlopen|urlretrieve|Entrez\.\w+|NCBIWWW)\b", code))
+    if net:
+        return hc.NEEDS_NETWORK, sorted(net)[0]
+    if _EXTERNAL_CALL.search(code):
+        return hc.NEEDS_EXTERNAL_PROGRAM, _EXTERNAL_CALL.search(code).group(0)
+    if re.search(r"\b(input|raw_input)\s*\(", record.code):
+        return hc.UNSUPPORTED_KIND, "reads stdin"
+    return None
+
+
+# ---------------------------------------------------------------- program assembly
+
+def _call_source(t: Target, choice: Mapping[str, str]) -> tuple[str, str, str, set[str]]:
+    """(make_args, make_obj, call) function sources for one choice of generators, and the
+    generator functions used. Argument keys: parameter names; constructor's: `init.<name>`."""
+    used: set[str] = set()
+    lines = ["def _h_args_{v}(r):", "    a = {{}}"]
+    for prefix, params in (("init.", t.ctor_params), ("attr.", t.attr_params), ("", t.params)):
+        for p in params:
+            spec = choice.get(prefix + p.name, "default")
+            if spec == "default":
+                continue
+            lines.append(f"    a[{prefix + p.name!r}] = {spec_expr(spec, used)}")
+    lines.append("    return a")
+
+    def arglist(params: list[Param], prefix: str) -> str:
+        parts, keyword = [], False
+        for p in params:
+            key = prefix + p.name
+            if choice.get(key, "default") == "default":
+                keyword = True  # later arguments must go by name
+                continue
+            if p.kind == "keyword" or keyword or p.has_default:
+                parts.append(f"{p.name}=a[{key!r}]")
+                keyword = keyword or p.has_default
+            else:
+                parts.append(f"a[{key!r}]")
+        return ", ".join(parts)
+
+    cls = t.class_path
+    if t.call_kind in ("method", "property"):
+        make_obj = f"def _h_obj_{{v}}(a):\n    obj = {cls}({arglist(t.ctor_params, 'init.')})"
+        if t.attr_params:
+            make_obj += ("\n    for k, v in a.items():\n        if k.startswith('attr.'):\n"
+                         "            setattr(obj, k[5:], v)")
+        make_obj += "\n    return obj"
+        target = f"obj.{t.name}"
+    else:
+        make_obj = "def _h_obj_{v}(a):\n    return None"
+        target = f"{cls}.{t.name}" if cls else t.name
+    if t.call_kind == "property":
+        expr = target
+    else:
+        expr = f"{target}({arglist(t.params, '')})"
+    if t.is_async:
+        expr = f"__import__('asyncio').run({expr})"
+    call = f"def _h_call_{{v}}(obj, a):\n    return {expr}"
+    return "\n".join(lines), make_obj, call, used
+
+
+def build_program(context_code: str, target: Target, choices: list[Mapping[str, str]], *, probe: bool,
+                  seeds: tuple[int, ...] = DEFAULT_SEEDS, call_limit: float = PROBE_CALL_LIMIT) -> str:
+    """The harness (one choice, `probe=False`) or the probe program (every choice)."""
+    used: set[str] = set()
+    parts = []
+    for v, choice in enumerate(choices):
+        args_src, obj_src, call_src, u = _call_source(target, choice)
+        used |= u
+        suffix = str(v) if probe else ""
+        parts += [s.replace("{v}", suffix).replace("{{}}", "{}") for s in (args_src, obj_src, call_src)]
+    runtime = RUNTIME.strip("\n") + ("\n\n" + PROBE_RUNTIME.strip("\n") if probe else "")
+    head = context_code.rstrip("\n") + "\n\n" + runtime + "\n\n\n"
+    gens = _generator_source(used)
+    body = (gens + "\n\n\n" if gens else "") + "\n\n\n".join(parts) + "\n\n\n"
+    if probe:
+        variants = ", ".join(f"(_h_args_{v}, _h_obj_{v}, _h_call_{v})" for v in range(len(choices)))
+        first = target.params[0].name if target.params else None
+        main = (f"if __name__ == '__main__':\n"
+                f"    _h_probe([{variants}], {list(seeds)!r}, {call_limit!r}, {first!r})\n")
+    else:
+        main = "if __name__ == '__main__':\n    _h_main(_h_args_, _h_obj_, _h_call_)\n"
+    return head + body + main
+
+
+def _variants(keys: list[str], cands: dict[str, list[str]]) -> list[dict[str, str]]:
+    """Bounded generator combinations: the top choice, then one parameter changed at a time,
+    then every defaulted parameter given a value."""
+    top = {k: cands[k][0] for k in keys}
+    out = [top]
+    for k in keys:
+        for alt in cands[k][1:]:
+            out.append({**top, k: alt})
+    filled = {k: next((c for c in cands[k] if c != "default"), "default") for k in keys}
+    out.append(filled)
+    for k in keys:
+        for alt in cands[k][1:]:
+            if alt != "default" and alt != filled[k]:
+                out.append({**filled, k: alt})
+    seen, unique = set(), []
+    for choice in out:
+        key = tuple(sorted(choice.items()))
+        if key not in seen:
+            seen.add(key)
+            unique.append(choice)
+    return unique[:MAX_VARIANTS]
+
+
+# ---------------------------------------------------------------- probing
+
+def _parse_probe(stdout: str) -> list[dict[str, Any]]:
+    recs = []
+    for line in stdout.splitlines():
+        if line.startswith("@@PROBE@@ "):
+            try:
+                recs.append(json.loads(line[len("@@PROBE@@ "):]))
+            except json.JSONDecodeError:
+                continue
+    return recs
+
+
+def crash_reason(stderr: str, status: str) -> tuple[str, str]:
+    """Why a harness process failed before producing output."""
+    if status == "timeout":
+        return hc.TIMEOUT, ""
+    m = re.search(r"ModuleNotFoundError: No module named '([\w.]+)'", stderr)
+    if m:
+        return f"{hc.MISSING_MODULE}:{m.group(1).split('.')[0]}", ""
+    m = re.search(r"ImportError: (.*)", stderr)
+    if m:
+        return hc.CONTEXT_BROKEN, m.group(0)[:200]
+    last = [line for line in stderr.strip().splitlines() if line.strip()]
+    return hc.CONTEXT_BROKEN, (last[-1][:200] if last else status)
+
+
+def choose(recs: list[dict[str, Any]], n_variants: int, n_seeds: int) -> tuple[int | None, str, str]:
+    """(variant, reason, detail): the first variant under which the reference returns on every
+    seed with varying output; else the first returning on at least 60% of the seeds with
+    varying output; else the first returning everywhere (validation will judge it); else why not."""
+    by_v: dict[int, list[dict[str, Any]]] = {}
+    for rec in recs:
+        by_v.setdefault(rec["v"], []).append(rec)
+    need = math.ceil(0.6 * n_seeds)
+    best_partial = best_constant = best_identity = None
+    failures: Counter = Counter()
+    for v in range(n_variants):
+        rs = by_v.get(v, [])
+        ok = sum(r["s"] == "ok" for r in rs)
+        complete = all(r["s"] in ("ok", "raised") for r in rs) and len(rs) == n_seeds
+        varied = len({r.get("o") for r in rs}) > 1
+        identity = all(r.get("o") == r.get("f") for r in rs if r["s"] == "ok")  # `return first arg` would pass
+        for r in rs:
+            if r["s"] != "ok":
+                failures[(r["s"], r.get("e", ""))] += 1
+        if complete and ok == n_seeds and varied and not identity:
+            return v, "", ""
+        if complete and ok >= need and varied and best_partial is None and not identity:
+            best_partial = v
+        if complete and ok == n_seeds and varied and best_identity is None:
+            best_identity = v
+        if complete and ok == n_seeds and best_constant is None:
+            best_constant = v
+    if best_partial is not None:
+        return best_partial, "", ""
+    if best_identity is not None:
+        return best_identity, "", ""
+    if best_constant is not None:
+        return best_constant, "", ""
+    if not failures:
+        return None, hc.GENERATOR_FAILED, "no probe output"
+    (stage, exc), _ = failures.most_common(1)[0]
+    stages = {s for s, _ in failures}
+    if stages == {"init"}:
+        return None, hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"constructor raised {exc}"
+    if stage == "timeout":
+        return None, hc.TIMEOUT, "probe"
+    return None, hc.GENERATOR_FAILED, f"{stage} {exc}".strip()
+
+
+# ---------------------------------------------------------------- stubs
+
+def stubs_for(code: str, body: str, first_param: str | None) -> dict[str, str]:
+    """Trivial implementations that a validated harness must reject."""
+    statements = {"pass": "pass", "return_none": "return None", "raise": "raise NotImplementedError"}
+    if first_param:
+        statements["return_first_arg"] = f"return {first_param}"
+    out = {}
+    for name, stmt in statements.items():
+        try:
+            out[name] = normalize_solution(hc.replace_body(code, body, stmt))
+        except ValueError:
+            out[name] = _stub_by_ast(code, stmt)
+    return out
+
+
+def _stub_by_ast(code: str, stmt: str) -> str:
+    src = normalize_solution(code)
+    fn = ast.parse(src).body[0]
+    lines = src.split("\n")
+    first = fn.body[0].lineno - 1
+    head = lines[:first]
+    indent = re.match(r"\s*", lines[first]).group(0)
+    if first == fn.lineno - 1:  # `def f(x): return x` on one line
+        line = lines[first]
+        col = fn.body[0].col_offset
+        return "\n".join(head + [line[:col] + stmt])
+    return "\n".join(head + [indent + stmt])
+
+
+# ---------------------------------------------------------------- entry point
+
+def generate(
+    record_or_row: FunctionRecord | Mapping[str, Any],
+    *,
+    python: str | None = None,
+    seeds: tuple[int, ...] = DEFAULT_SEEDS,
+    timeout: float = 10.0,
+) -> HarnessPlan | Untestable:
+    """A harness for one Python item, or why none can be made. Runs the probe in the sandbox."""
+    record = hc.as_record(record_or_row)
+    context = record.context_code or ""
+    if hc.marker_count(context) != 1:
+        return Untestable(hc.NO_MARKER, f"{hc.marker_count(context)} marker lines")
+    if record.python2:
+        return Untestable(hc.CONTEXT_BROKEN, "python 2 source")
+    reference = normalize_solution(record.code)
+    program_ref = hc.insert_solution(context, reference)
+    target = analyse(record, program_ref)
+    if isinstance(target, Untestable):
+        return target
+    need = needs(record)
+    if need:
+        return Untestable(need[0], need[1])
+    known = _class_names(program_ref)
+    doc_types = docstring_types(record.docstring)
+    keys: list[str] = []
+    cands: dict[str, list[str]] = {}
+    for prefix, params in (("init.", target.ctor_params), ("attr.", target.attr_params), ("", target.params)):
+        for p in params:
+            ranked = rank_candidates(p, doc_types if not prefix else {}, known)
+            usable = [c for c in ranked if not c.startswith("!")]
+            if not usable:
+                bad = ranked[0] if ranked else _UNSUPPORTED
+                if bad.startswith(_OBJECT):
+                    return Untestable(hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"{p.name}: {bad[len(_OBJECT):]}")
+                return Untestable(hc.UNSUPPORTED_TYPE, f"{p.name}: {p.annotation or doc_types.get(p.name)}")
+            cands[prefix + p.name] = usable
+            keys.append(prefix + p.name)
+    choices = _variants(keys, cands)
+    probe_program = build_program(context, target, choices, probe=True, seeds=seeds,
+                                  call_limit=min(PROBE_CALL_LIMIT, timeout))
+    run = hc.run_seeds("python", hc.insert_solution(probe_program, reference), [0], python=python,
+                       timeout=max(timeout * 3, 30.0))[0][0]
+    recs = _parse_probe(run.output)
+    if not recs:
+        reason, detail = crash_reason(run.stderr, run.status)
+        return Untestable(reason, detail)
+    v, reason, detail = choose(recs, len(choices), len(seeds))
+    if v is None:
+        if reason == hc.GENERATOR_FAILED and any(
+                all(c.endswith("_path") or c.startswith("open[") for c in cands[k] if c != "default") for k in keys):
+            reason = hc.UNKNOWN_FILE_FORMAT
+        return Untestable(reason, detail, build_program(context, target, choices[:1], probe=False))
+    program = build_program(context, target, [choices[v]], probe=False)
+    first = next((p.name for p in target.params), None)
+    stubs = stubs_for(record.code, record.body, first if target.call_kind != "property" else None)
+    return HarnessPlan(language="python", program=program, reference=reference, stubs=stubs,
+                       has_inputs=bool(keys) and any(c != "default" for c in choices[v].values()),
+                       generators=dict(choices[v]))
+
+
+def _class_names(program: str) -> set[str]:
+    try:
+        tree = ast.parse(program)
+    except SyntaxError:
+        return set()
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            init = next((s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+            required = 0
+            if init is not None:
+                a = init.args
+                required = len(a.posonlyargs) + len(a.args) - 1 - len(a.defaults)
+                required += sum(d is None for d in a.kw_defaults)
+            if required == 0:
+                out.add(node.name)
+    return out

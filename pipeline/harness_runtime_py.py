@@ -1,0 +1,458 @@
+"""Source text embedded in generated Python harnesses: the canonical renderer, the run loop,
+and the argument generators. Kept as strings because they become part of each item's
+`test_harness` (a self-contained program); `pipeline.harness_python` picks what a harness needs.
+
+Every generator is `_g_<name>(r, a)`: `r` is the harness's own `random.Random(seed)` (the global
+`random` is left unseeded, so a function that draws from it is caught as non-deterministic)
+and `a` the arguments built so far (a quality string matches the sequence's length, an end
+follows a start). Files are written to the run directory under relative names.
+"""
+
+from __future__ import annotations
+
+RUNTIME = r'''
+# ---------------------------------------------------------------- test harness (generated)
+# Builds arguments from the seed in argv[1], calls the function and prints a canonical
+# rendering of the result and of any argument the call changed.
+import sys as _h_sys
+
+
+class _HTimeout(BaseException):
+    pass
+
+
+def _h_float(v):
+    if v != v:
+        return 'nan'
+    if v in (float('inf'), float('-inf')):
+        return 'inf' if v > 0 else '-inf'
+    s = '%.6g' % v
+    return '0' if s == '-0' else s
+
+
+def _h_render(x, _d=0):
+    if _d > 8:
+        return '...'
+    t = type(x)
+    if x is None or t is bool:
+        return repr(x)
+    if isinstance(x, int) and not isinstance(x, bool):
+        return repr(int(x))
+    if isinstance(x, float):
+        return _h_float(x)
+    if isinstance(x, complex):
+        return 'complex(%s, %s)' % (_h_float(x.real), _h_float(x.imag))
+    if isinstance(x, str):
+        return repr(x if len(x) <= 20000 else x[:20000] + '...')
+    if isinstance(x, (bytes, bytearray)):
+        return repr(bytes(x[:20000]))
+    if isinstance(x, BaseException):
+        return 'exception ' + t.__name__
+    mod = getattr(t, '__module__', '') or ''
+    if mod.startswith('numpy'):
+        if hasattr(x, 'shape') and hasattr(x, 'tolist'):
+            if getattr(x, 'shape', None) == ():
+                return _h_render(x.item(), _d)
+            return 'ndarray%s %s' % (list(x.shape), _h_render(x.tolist(), _d + 1))
+        if hasattr(x, 'item'):
+            return _h_render(x.item(), _d)
+    if mod.startswith('pandas'):
+        name = t.__name__
+        if name == 'DataFrame':
+            return 'DataFrame(columns=%s, index=%s, values=%s)' % (
+                _h_render(list(x.columns), _d + 1), _h_render(list(x.index), _d + 1),
+                _h_render(x.values.tolist(), _d + 1))
+        if name == 'Series':
+            return 'Series(name=%s, index=%s, values=%s)' % (
+                _h_render(x.name, _d + 1), _h_render(list(x.index), _d + 1), _h_render(x.tolist(), _d + 1))
+        if hasattr(x, 'tolist'):
+            return name + _h_render(x.tolist(), _d + 1)
+    if isinstance(x, dict):
+        items = sorted((_h_render(k, _d + 1), _h_render(v, _d + 1)) for k, v in list(x.items())[:5000])
+        return '{' + ', '.join(k + ': ' + v for k, v in items) + '}'
+    if isinstance(x, (set, frozenset)):
+        if not x:
+            return 'set()'
+        return '{' + ', '.join(sorted(_h_render(v, _d + 1) for v in list(x)[:5000])) + '}'
+    if isinstance(x, list):
+        return '[' + ', '.join(_h_render(v, _d + 1) for v in x[:5000]) + ']'
+    if isinstance(x, tuple):
+        inner = ', '.join(_h_render(v, _d + 1) for v in x[:5000])
+        if hasattr(x, '_fields'):
+            return t.__name__ + '(' + inner + ')'
+        return '(' + inner + (',)' if len(x) == 1 else ')')
+    if isinstance(x, range):
+        return repr(x)
+    import io as _h_io
+    if isinstance(x, _h_io.IOBase):
+        return '<file>'
+    if hasattr(x, '__next__') and hasattr(x, '__iter__'):
+        out = []
+        try:
+            for i, v in enumerate(x):
+                if i >= 1000:
+                    out.append('...')
+                    break
+                out.append(_h_render(v, _d + 1))
+        except _HTimeout:
+            raise
+        except Exception as e:
+            out.append('raised ' + type(e).__name__)
+        return 'iter[' + ', '.join(out) + ']'
+    if mod.startswith('Bio') and hasattr(x, '__str__') and t.__name__ in ('Seq', 'MutableSeq'):
+        return t.__name__ + '(' + repr(str(x)) + ')'
+    d = getattr(x, '__dict__', None)
+    if isinstance(d, dict) and not isinstance(x, type) and not callable(x):
+        fields = sorted((k, v) for k, v in d.items() if not k.startswith('__'))
+        return t.__name__ + '(' + ', '.join(k + '=' + _h_render(v, _d + 1) for k, v in fields) + ')'
+    slots = getattr(t, '__slots__', None)
+    if slots and not callable(x):
+        names = [slots] if isinstance(slots, str) else list(slots)
+        return t.__name__ + '(' + ', '.join(
+            n + '=' + _h_render(getattr(x, n, None), _d + 1) for n in sorted(names)) + ')'
+    import re as _h_re
+    return t.__name__ + ':' + _h_re.sub(r' at 0x[0-9a-fA-F]+', '', repr(x))[:2000]
+
+
+def _h_mutable(v):
+    import io as _h_io
+    if isinstance(v, (list, dict, set, bytearray)):
+        return True
+    if isinstance(v, _h_io.IOBase) or isinstance(v, type) or callable(v):
+        return False
+    mod = getattr(type(v), '__module__', '') or ''
+    return mod.startswith(('numpy', 'pandas')) and hasattr(v, 'shape') or (
+        hasattr(v, '__dict__') and not mod.startswith(('builtins', 'io', '_io')))
+
+
+def _h_once(make_args, make_obj, call, r, out):
+    """One run: returns the printed lines; `out` receives them as they come."""
+    a = make_args(r)
+    obj = make_obj(a)
+    before = {k: _h_render(v) for k, v in a.items() if _h_mutable(v)}
+    if obj is not None:
+        before['self'] = _h_render(obj)
+    try:
+        shown = 'result: ' + _h_render(call(obj, a))
+    except (_HTimeout, KeyboardInterrupt):
+        raise
+    except BaseException as e:
+        shown = 'raised ' + type(e).__name__
+    lines = [shown]
+    for k in sorted(before):
+        after = _h_render(obj if k == 'self' else a[k])
+        if after != before[k]:
+            lines.append('changed ' + k + ': ' + after)
+    return lines
+
+
+def _h_main(make_args, make_obj, call):
+    import random as _h_random
+    r = _h_random.Random(int(_h_sys.argv[1]))
+    for line in _h_once(make_args, make_obj, call, r, None):
+        print(line)
+'''
+
+PROBE_RUNTIME = r'''
+
+def _h_probe(variants, seeds, limit, first=None):
+    """Probing: every variant (argument builders) on every seed in this one process; each call
+    bounded by `limit` seconds. Prints one JSON line per (variant, seed)."""
+    import contextlib, io, json, random, signal, traceback
+
+    def on_alarm(*_):
+        raise _HTimeout()
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    timeouts = 0
+    for vi, (make_args, make_obj, call) in enumerate(variants):
+        if timeouts >= 2:
+            break
+        for seed in seeds:
+            r = random.Random(seed)
+            rec = {'v': vi, 'seed': seed}
+            buf = io.StringIO()
+            signal.setitimer(signal.ITIMER_REAL, limit)
+            try:
+                try:
+                    a = make_args(r)
+                except Exception as e:
+                    rec.update(s='gen', e=type(e).__name__, m=str(e)[:200])
+                    raise StopIteration
+                try:
+                    obj = make_obj(a)
+                except Exception as e:
+                    rec.update(s='init', e=type(e).__name__, m=str(e)[:200])
+                    raise StopIteration
+                if first in a:
+                    rec['f'] = 'result: ' + _h_render(a[first])
+                with contextlib.redirect_stdout(buf):
+                    try:
+                        res = call(obj, a)
+                        shown = 'result: ' + _h_render(res)
+                        rec['s'] = 'ok'
+                    except (_HTimeout, KeyboardInterrupt):
+                        raise
+                    except BaseException as e:
+                        shown = 'raised ' + type(e).__name__
+                        rec.update(s='raised', e=type(e).__name__, m=str(e)[:200],
+                                   tb=traceback.format_exc(limit=-1)[-300:])
+                rec['o'] = buf.getvalue() + shown
+            except StopIteration:
+                pass
+            except _HTimeout:
+                rec.update(s='timeout')
+            except BaseException as e:
+                rec.update(s='harness', e=type(e).__name__, m=str(e)[:200])
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            _h_sys.__stdout__.write('@@PROBE@@ ' + json.dumps(rec) + '\n')
+            _h_sys.__stdout__.flush()
+            if rec.get('s') == 'timeout':
+                timeouts += 1
+                break
+'''
+
+# name -> (source, names of generators it calls)
+GENERATORS: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+
+def _gen(name: str, source: str, deps: tuple[str, ...] = ()) -> None:
+    GENERATORS[name] = (source.strip("\n") + "\n", deps)
+
+
+_gen("int", "def _g_int(r, a):\n    return r.randint(0, 30)")
+_gen("int_signed", "def _g_int_signed(r, a):\n    return r.randint(-50, 50)")
+_gen("int_small", "def _g_int_small(r, a):\n    return r.randint(1, 6)")
+_gen("int_pos", "def _g_int_pos(r, a):\n    return r.randint(0, 500)")
+_gen("int_end", '''
+def _g_int_end(r, a):
+    start = [v for k, v in a.items() if isinstance(v, int) and any(w in k for w in ('start', 'begin', 'beg', 'first', 'from', 'lo'))]
+    return (start[-1] if start else 0) + r.randint(1, 300)
+''')
+_gen("int_index", '''
+def _g_int_index(r, a):
+    sized = [len(v) for v in a.values() if isinstance(v, (str, list, tuple)) and len(v) > 0]
+    return r.randint(0, sized[0] - 1) if sized else r.randint(0, 5)
+''')
+_gen("phred", "def _g_phred(r, a):\n    return r.randint(0, 41)")
+_gen("flag", "def _g_flag(r, a):\n    return r.choice([0, 4, 16, 83, 99, 147, 163, 256, 1024, 2048])")
+_gen("float", "def _g_float(r, a):\n    return round(r.uniform(-10, 10), 4)")
+_gen("float_pos", "def _g_float_pos(r, a):\n    return round(r.uniform(0.1, 100), 4)")
+_gen("prob", "def _g_prob(r, a):\n    return round(r.uniform(0.01, 0.99), 4)")
+_gen("bool", "def _g_bool(r, a):\n    return r.random() < 0.5")
+_gen("str", '''
+def _g_str(r, a):
+    return ''.join(r.choice('abcdefghijklmnopqrstuvwxyz') for _ in range(r.randint(1, 12)))
+''')
+_gen("word", '''
+def _g_word(r, a):
+    return r.choice(['alpha', 'beta', 'gamma', 'delta', 'sample', 'gene', 'chr', 'read', 'x', 'id'])
+''')
+_gen("text", '''
+def _g_text(r, a):
+    words = ['gene', 'protein', 'the', 'of', 'DNA', 'cell', 'binding', 'site', 'a', 'expression']
+    return ' '.join(r.choice(words) for _ in range(r.randint(1, 10)))
+''')
+_gen("dna", '''
+def _g_dna(r, a):
+    return ''.join(r.choice('ACGT') for _ in range(r.randint(8, 40)))
+''')
+_gen("dna_mixed", '''
+def _g_dna_mixed(r, a):
+    return ''.join(r.choice('ACGTNacgtn') for _ in range(r.randint(8, 40)))
+''')
+_gen("dna_base", "def _g_dna_base(r, a):\n    return r.choice('ACGT')")
+_gen("codon", '''
+def _g_codon(r, a):
+    if r.random() < 0.4:
+        return r.choice(['ATG', 'TAA', 'TAG', 'TGA'])
+    return ''.join(r.choice('ACGT') for _ in range(3))
+''')
+_gen("region", '''
+def _g_region(r, a):
+    s = r.randint(1, 5000)
+    return 'chr%s:%d-%d' % (r.choice('123X'), s, s + r.randint(0, 1000))
+''')
+_gen("line", '''
+def _g_line(r, a):
+    k = r.randint(0, 5)
+    if k == 0:
+        return '#CHROM\\tPOS\\tID\\tREF\\tALT\\tQUAL\\tFILTER\\tINFO'
+    if k == 1:
+        return '>seq%d %s' % (r.randint(1, 99), r.choice(['gene', 'sample', 'x']))
+    if k == 2:
+        return ''.join(r.choice('ACGT') for _ in range(r.randint(10, 60)))
+    if k == 3:
+        s = r.randint(0, 5000)
+        return 'chr1\\t%d\\t%d\\tfeat%d' % (s, s + r.randint(1, 500), r.randint(0, 9))
+    return 'chr1\\t%d\\t.\\t%s\\t%s\\t%d\\tPASS\\tDP=%d;AF=0.%d' % (
+        r.randint(1, 100000), r.choice('ACGT'), r.choice('ACGT'), r.randint(0, 99), r.randint(0, 80), r.randint(0, 9))
+''')
+_gen("kmer", "def _g_kmer(r, a):\n    return ''.join(r.choice('ACGT') for _ in range(r.randint(2, 5)))")
+_gen("rna", '''
+def _g_rna(r, a):
+    return ''.join(r.choice('ACGU') for _ in range(r.randint(8, 40)))
+''')
+_gen("protein", '''
+def _g_protein(r, a):
+    return ''.join(r.choice('ACDEFGHIKLMNPQRSTVWY') for _ in range(r.randint(5, 30)))
+''')
+_gen("qual_str", '''
+def _g_qual_str(r, a):
+    seqs = [v for v in a.values() if isinstance(v, str) and v and set(v) <= set('ACGTNacgtn')]
+    n = len(seqs[0]) if seqs else r.randint(8, 40)
+    return ''.join(chr(33 + r.randint(2, 40)) for _ in range(n))
+''')
+_gen("cigar", '''
+def _g_cigar(r, a):
+    ops = [str(r.randint(1, 30)) + 'M']
+    for _ in range(r.randint(0, 4)):
+        ops.append(str(r.randint(1, 5)) + r.choice('IDNS'))
+        ops.append(str(r.randint(1, 30)) + 'M')
+    if r.random() < 0.3:
+        ops.insert(0, str(r.randint(1, 5)) + 'S')
+    return ''.join(ops)
+''')
+_gen("chrom", '''
+def _g_chrom(r, a):
+    return 'chr' + r.choice(['1', '2', '3', '7', '11', 'X', 'Y'])
+''')
+_gen("strand", "def _g_strand(r, a):\n    return r.choice('+-')")
+_gen("bytes", "def _g_bytes(r, a):\n    return bytes(r.randint(0, 255) for _ in range(r.randint(0, 16)))")
+_gen("ndarray_float", '''
+def _g_ndarray_float(r, a):
+    import numpy
+    return numpy.array([round(r.uniform(-5, 5), 3) for _ in range(r.randint(2, 10))])
+''')
+_gen("ndarray_int", '''
+def _g_ndarray_int(r, a):
+    import numpy
+    return numpy.array([r.randint(0, 20) for _ in range(r.randint(2, 10))])
+''')
+_gen("matrix_float", '''
+def _g_matrix_float(r, a):
+    import numpy
+    n, m = r.randint(2, 5), r.randint(2, 5)
+    return numpy.array([[round(r.uniform(0, 10), 3) for _ in range(m)] for _ in range(n)])
+''')
+_gen("dataframe", '''
+def _g_dataframe(r, a):
+    import pandas
+    n = r.randint(2, 6)
+    return pandas.DataFrame({'a': [r.randint(0, 9) for _ in range(n)], 'b': [round(r.uniform(0, 1), 3) for _ in range(n)],
+                             'name': ['s%d' % i for i in range(n)]})
+''')
+_gen("series", '''
+def _g_series(r, a):
+    import pandas
+    return pandas.Series([round(r.uniform(0, 10), 3) for _ in range(r.randint(2, 8))])
+''')
+_gen("fname", '''
+_h_files = [0]
+
+
+def _g_fname(ext):
+    _h_files[0] += 1
+    return 'h_input_%d.%s' % (_h_files[0], ext)
+''')
+_gen("fasta_path", '''
+def _g_fasta_path(r, a):
+    path = _g_fname('fasta')
+    with open(path, 'w') as fh:
+        for i in range(r.randint(1, 4)):
+            seq = ''.join(r.choice('ACGT') for _ in range(r.randint(10, 90)))
+            fh.write('>seq%d description %d\\n' % (i + 1, r.randint(1, 99)))
+            for j in range(0, len(seq), 60):
+                fh.write(seq[j:j + 60] + '\\n')
+    return path
+''', ("fname",))
+_gen("fastq_path", '''
+def _g_fastq_path(r, a):
+    path = _g_fname('fastq')
+    with open(path, 'w') as fh:
+        for i in range(r.randint(1, 4)):
+            n = r.randint(10, 50)
+            seq = ''.join(r.choice('ACGT') for _ in range(n))
+            qual = ''.join(chr(33 + r.randint(2, 40)) for _ in range(n))
+            fh.write('@read%d\\n%s\\n+\\n%s\\n' % (i + 1, seq, qual))
+    return path
+''', ("fname",))
+_gen("bed_path", '''
+def _g_bed_path(r, a):
+    path = _g_fname('bed')
+    with open(path, 'w') as fh:
+        for i in range(r.randint(1, 5)):
+            start = r.randint(0, 5000)
+            fh.write('chr%s\\t%d\\t%d\\tfeat%d\\t%d\\t%s\\n' % (r.choice('123X'), start, start + r.randint(1, 500), i, r.randint(0, 1000), r.choice('+-')))
+    return path
+''', ("fname",))
+_gen("vcf_path", '''
+def _g_vcf_path(r, a):
+    path = _g_fname('vcf')
+    with open(path, 'w') as fh:
+        fh.write('##fileformat=VCFv4.2\\n##contig=<ID=chr1,length=100000>\\n')
+        fh.write('#CHROM\\tPOS\\tID\\tREF\\tALT\\tQUAL\\tFILTER\\tINFO\\n')
+        pos = 0
+        for i in range(r.randint(1, 5)):
+            pos += r.randint(1, 1000)
+            ref = r.choice('ACGT')
+            alt = r.choice([b for b in 'ACGT' if b != ref])
+            fh.write('chr1\\t%d\\trs%d\\t%s\\t%s\\t%d\\tPASS\\tDP=%d\\n' % (pos, r.randint(1, 10**6), ref, alt, r.randint(10, 99), r.randint(1, 60)))
+    return path
+''', ("fname",))
+_gen("sam_path", '''
+def _g_sam_path(r, a):
+    path = _g_fname('sam')
+    with open(path, 'w') as fh:
+        fh.write('@HD\\tVN:1.6\\tSO:unsorted\\n@SQ\\tSN:chr1\\tLN:10000\\n')
+        for i in range(r.randint(1, 5)):
+            n = r.randint(10, 40)
+            seq = ''.join(r.choice('ACGT') for _ in range(n))
+            qual = ''.join(chr(33 + r.randint(2, 40)) for _ in range(n))
+            fh.write('read%d\\t%d\\tchr1\\t%d\\t%d\\t%dM\\t*\\t0\\t0\\t%s\\t%s\\n' % (i, r.choice([0, 16]), r.randint(1, 9000), r.randint(0, 60), n, seq, qual))
+    return path
+''', ("fname",))
+_gen("gff_path", '''
+def _g_gff_path(r, a):
+    path = _g_fname('gff')
+    with open(path, 'w') as fh:
+        fh.write('##gff-version 3\\n')
+        for i in range(r.randint(1, 5)):
+            start = r.randint(1, 5000)
+            fh.write('chr1\\tsrc\\t%s\\t%d\\t%d\\t.\\t%s\\t.\\tID=g%d;Name=gene%d\\n' % (r.choice(['gene', 'exon', 'CDS']), start, start + r.randint(1, 500), r.choice('+-'), i, i))
+    return path
+''', ("fname",))
+_gen("tsv_path", '''
+def _g_tsv_path(r, a):
+    path = _g_fname('tsv')
+    with open(path, 'w') as fh:
+        fh.write('name\\tvalue\\tscore\\n')
+        for i in range(r.randint(1, 6)):
+            fh.write('s%d\\t%d\\t%.3f\\n' % (i, r.randint(0, 100), r.uniform(0, 1)))
+    return path
+''', ("fname",))
+_gen("csv_path", '''
+def _g_csv_path(r, a):
+    path = _g_fname('csv')
+    with open(path, 'w') as fh:
+        fh.write('name,value,score\\n')
+        for i in range(r.randint(1, 6)):
+            fh.write('s%d,%d,%.3f\\n' % (i, r.randint(0, 100), r.uniform(0, 1)))
+    return path
+''', ("fname",))
+_gen("txt_path", '''
+def _g_txt_path(r, a):
+    path = _g_fname('txt')
+    with open(path, 'w') as fh:
+        for i in range(r.randint(1, 6)):
+            fh.write(' '.join(r.choice(['gene', 'ACGT', 'x', '42', 'chr1']) for _ in range(r.randint(1, 5))) + '\\n')
+    return path
+''', ("fname",))
+_gen("out_path", '''
+def _g_out_path(r, a):
+    return _g_fname('out')
+''', ("fname",))
+
+FILE_FORMATS = ("fasta_path", "fastq_path", "bed_path", "vcf_path", "sam_path", "gff_path", "tsv_path", "csv_path",
+                "txt_path")

@@ -1,0 +1,243 @@
+"""FunctionRecords built by hand for the harness tests: the function's code, its context with the
+marker, and nothing else a harness generator should need."""
+
+from __future__ import annotations
+
+import textwrap
+
+from pipeline.records import MARKER, ClassContext, FunctionRecord, ImportUse, Parameter
+
+
+def _body(code: str, language: str) -> str:
+    if language == "java":
+        return code[code.index("{"):]
+    lines = code.split("\n")
+    di = next(i for i, line in enumerate(lines) if line.lstrip().startswith(("def ", "async def ")))
+    depth = 0  # the signature may span lines: the body starts after the line ending with ':'
+    for i in range(di, len(lines)):
+        depth += lines[i].count("(") - lines[i].count(")")
+        if depth == 0 and lines[i].rstrip().endswith(":"):
+            return "\n".join(lines[i + 1:]).lstrip()
+    raise ValueError("no body")
+
+
+def py_record(code: str, context: str | None = None, *, kind: str = "function", class_name: str | None = None,
+              imports: tuple[tuple[str, str], ...] = (), name: str | None = None) -> FunctionRecord:
+    """A Python record; `context` holds the marker (default: the marker alone)."""
+    code = textwrap.dedent(code).strip("\n")
+    name = name or code.split("def ", 1)[1].split("(")[0]
+    context = textwrap.dedent(context).strip("\n") + "\n" if context else MARKER + "\n"
+    return _record("python", name, code, context, kind, class_name,
+                   [ImportUse(statement=s, module=m, kind="stdlib") for s, m in imports])
+
+
+def java_record(code: str, context: str, *, class_name: str, name: str | None = None, static: bool | None = None,
+                header: str | None = None) -> FunctionRecord:
+    code = textwrap.dedent(code).strip("\n")
+    name = name or code.split("(", 1)[0].split()[-1]
+    sig = code[:code.index("{")].strip()
+    rec = _record("java", name, code, textwrap.dedent(context).strip("\n") + "\n", "method", class_name, [])
+    words = sig.split("(")[0].split()
+    rec.modifiers = [w for w in words if w in ("public", "private", "protected", "static", "final", "synchronized")]
+    rec.return_type = words[-2]
+    params = sig[sig.index("(") + 1: sig.rindex(")")].strip()
+    rec.parameters = [Parameter(name=p.strip().split()[-1], type=" ".join(p.strip().split()[:-1]))
+                      for p in _split_params(params)] if params else []
+    rec.class_context = ClassContext(name=class_name, header=header or f"public class {class_name.split('.')[-1]} {{")
+    return rec
+
+
+def _split_params(s: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in s:
+        depth += ch == "<"
+        depth -= ch == ">"
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return out + [cur]
+
+
+def _record(language: str, name: str, code: str, context: str, kind: str, class_name: str | None,
+            imports: list[ImportUse]) -> FunctionRecord:
+    return FunctionRecord(
+        id=name, repo="test/fixtures", repo_url="", commit="0" * 40, path="m.py", language=language,
+        license="MIT", url="", name=name, qualified_name=name, kind=kind, scope="class" if class_name else "module",
+        signature=code.split("\n")[0], code=code, body=_body(code, language), start_line=1,
+        end_line=code.count("\n") + 1, start_byte=0, end_byte=len(code.encode()), class_name=class_name,
+        context_code=context, used_imports=imports,
+    )
+
+
+# ---------------------------------------------------------------- Python functions a harness must validate
+
+GC_CONTENT = '''
+def gc_content(seq: str) -> float:
+    """Fraction of G and C in a DNA sequence."""
+    if len(seq) == 0:
+        return 0.0
+    gc = 0
+    for base in seq:
+        if base in "GC":
+            gc += 1
+    return gc / len(seq)
+'''
+
+REVERSE_COMPLEMENT = '''
+def reverse_complement(seq):
+    """Reverse complement of a DNA sequence."""
+    pairs = {"A": "T", "C": "G", "G": "C", "T": "A", "N": "N"}
+    return "".join(pairs[b] for b in reversed(seq))
+'''
+
+KMER_COUNTS = '''
+def kmer_counts(seq, k):
+    """Count every k-mer of seq."""
+    counts = {}
+    for i in range(len(seq) - k + 1):
+        kmer = seq[i:i + k]
+        counts[kmer] = counts.get(kmer, 0) + 1
+    return counts
+'''
+
+PHRED_TO_PROB = '''
+def phred_to_prob(q: int) -> float:
+    """Error probability of a Phred quality score."""
+    return 10 ** (-q / 10)
+'''
+
+PARSE_CIGAR = '''
+def parse_cigar(cigar):
+    """Split a CIGAR string into (length, op) tuples."""
+    ops = []
+    n = 0
+    for ch in cigar:
+        if ch.isdigit():
+            n = n * 10 + int(ch)
+        else:
+            ops.append((n, ch))
+            n = 0
+    return ops
+'''
+
+HAMMING = '''
+def hamming(s1, s2):
+    """Number of positions where two sequences differ (over the shorter length)."""
+    d = 0
+    for a, b in zip(s1, s2):
+        if a != b:
+            d += 1
+    return d
+'''
+
+MEAN_ABOVE = '''
+def count_above(values, threshold):
+    """Count values at or above a threshold.
+
+    Parameters
+    ----------
+    values : list of float
+        The values.
+    threshold : float
+        The cut-off.
+    """
+    return sum(1 for v in values if v >= threshold)
+'''
+
+FASTA_COUNT = '''
+def fasta_lengths(fasta_path):
+    """Length of every record of a FASTA file."""
+    lengths = {}
+    name = None
+    with open(fasta_path) as fh:
+        for line in fh:
+            line = line.strip()
+            if line.startswith(">"):
+                name = line[1:].split()[0]
+                lengths[name] = 0
+            elif name is not None:
+                lengths[name] += len(line)
+    return lengths
+'''
+
+TRIM_IN_PLACE = '''
+def trim_low(quals: list, cutoff: int = 20) -> None:
+    """Remove trailing qualities below the cut-off, in place."""
+    while quals and quals[-1] < cutoff:
+        quals.pop()
+'''
+
+KMER_METHOD_CONTEXT = f'''
+class KmerIndex:
+    def __init__(self, k=3):
+        self.k = k
+
+    {MARKER}
+'''
+
+KMER_METHOD = '''
+def kmers(self, seq):
+    """Distinct k-mers of seq, sorted."""
+    return sorted({seq[i:i + self.k] for i in range(len(seq) - self.k + 1)})
+'''
+
+# ---------------------------------------------------------------- functions a harness must reject
+
+UNSEEDED_RANDOM = '''
+def sample_base(seq):
+    """A random base of seq."""
+    import random
+    return random.choice(seq) + str(random.random())
+'''
+
+CLOCK = '''
+def stamp(seq):
+    """Tag a sequence with the time."""
+    import time
+    return seq + str(time.time_ns() % 100000)
+'''
+
+HASH_ORDER = '''
+def distinct(seqs):
+    """Distinct sequences."""
+    return list(set(seqs))
+'''
+
+CONSTANT = '''
+def version(seq):
+    """Always the same."""
+    return 42
+'''
+
+NETWORK = '''
+def fetch_record(accession):
+    """Fetch a GenBank record."""
+    url = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi?id=" + accession
+    return urllib.request.urlopen(url).read()
+'''
+NETWORK_CONTEXT = f'''
+import urllib.request
+
+{MARKER}
+'''
+
+UPPER = '''
+def normalise(seq):
+    """Upper-case a sequence."""
+    return seq.upper()
+'''
+
+# ---------------------------------------------------------------- mutants: (fixture, mutated code)
+
+MUTANTS = {
+    "gc_content": (GC_CONTENT, [("return gc / len(seq)", "return gc / (len(seq) + 1)"),
+                                ('if base in "GC":', 'if base not in "GC":')]),
+    "kmer_counts": (KMER_COUNTS, [("range(len(seq) - k + 1)", "range(len(seq) - k)"),
+                                  ("seq[i:i + k]", "seq[i:i + k + 1]")]),
+    "parse_cigar": (PARSE_CIGAR, [("if ch.isdigit():", "if not ch.isdigit():"),
+                                  ("n * 10 + int(ch)", "n * 10 + int(ch) + 1")]),
+    "hamming": (HAMMING, [("if a != b:", "if a == b:"), ("d += 1", "d += 2")]),
+    "count_above": (MEAN_ABOVE, [("v >= threshold", "v > threshold"), ("v >= threshold", "v <= threshold")]),
+}

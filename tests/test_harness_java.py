@@ -1,0 +1,128 @@
+"""Java harness generation and validation with javac/java (skipped, with the reason recorded,
+when no JDK is installed)."""
+
+from __future__ import annotations
+
+import pytest
+
+import harness_fixtures as fx
+from pipeline import harness_common as hc
+from pipeline import harness_java as hj
+from pipeline.harness_run import run_tests
+from pipeline.records import MARKER
+from pipeline.validate import validate_item, validate_items
+
+needs_jdk = pytest.mark.skipif(not hc.jdk_available(), reason="no JDK (javac/java) on PATH")
+
+STATIC_CONTEXT = f"""
+package org.example.seq;
+
+import java.util.*;
+
+public class SeqUtils {{
+    {MARKER}
+}}
+"""
+GC_COUNT = """
+public static int gcCount(String seq) {
+    int n = 0;
+    for (int i = 0; i < seq.length(); i++) {
+        char c = seq.charAt(i);
+        if (c == 'G' || c == 'C') n++;
+    }
+    return n;
+}
+"""
+INSTANCE_CONTEXT = f"""
+package org.example.seq;
+
+import java.util.*;
+
+public class KmerCounter {{
+    private int k;
+    {MARKER}
+}}
+"""
+KMER_COUNTS = """
+public Map<String, Integer> count(String seq) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (int i = 0; i + k <= seq.length(); i++) {
+        String kmer = seq.substring(i, i + k);
+        counts.merge(kmer, 1, Integer::sum);
+    }
+    return counts;
+}
+"""
+REVERSE_IN_PLACE = """
+public static void reverse(int[] values) {
+    for (int i = 0, j = values.length - 1; i < j; i++, j--) {
+        int t = values[i];
+        values[i] = values[j];
+        values[j] = t;
+    }
+}
+"""
+CONSTANT = """
+public static String version(String seq) {
+    return "1.0";
+}
+"""
+CLOCK = """
+public static long stamp(String seq) {
+    return seq.length() + System.nanoTime() % 1000;
+}
+"""
+
+
+def _static(code: str):
+    return fx.java_record(code, STATIC_CONTEXT, class_name="org.example.seq.SeqUtils")
+
+
+def test_program_shape():
+    plan = hj.generate(_static(GC_COUNT))
+    assert isinstance(plan, hc.HarnessPlan)
+    assert "package " not in plan.program
+    assert "public class Main" in plan.program
+    assert "public class SeqUtils" not in plan.program and "class SeqUtils" in plan.program
+    assert hc.marker_count(plan.program) == 1
+    assert 'H.seq(r, "ACGT", 8, 40)' in plan.program  # domain-aware String for `seq`
+    assert set(plan.stubs) == {"default_return", "raise"}
+    assert plan.stubs["default_return"].endswith("{ return 0; }")
+
+
+def test_unconstructible_and_unknown_types_are_untestable():
+    code = "public static int depth(SAMRecord rec) {\n    return rec.getMappingQuality();\n}\n"
+    res = hj.generate(_static(code))
+    assert isinstance(res, hc.Untestable) and res.reason == hc.NEEDS_UNCONSTRUCTIBLE_OBJECT
+    net = ("public static String fetch(String acc) throws Exception {\n"
+           "    return new java.net.URL(\"https://x/\" + acc).openStream().toString();\n}\n")
+    res = hj.generate(_static(net))
+    assert isinstance(res, hc.Untestable) and res.reason == hc.NEEDS_NETWORK
+
+
+def test_no_jdk_is_a_recorded_reason(monkeypatch):
+    monkeypatch.setattr(hc, "jdk_available", lambda: False)
+    out = validate_item(_static(GC_COUNT))
+    assert not out.harness_validated and out.harness_reason.startswith(hc.NO_JDK)
+
+
+@needs_jdk
+def test_java_static_and_instance_methods_validate_and_catch_mutants():
+    records = [
+        _static(GC_COUNT),
+        fx.java_record(KMER_COUNTS, INSTANCE_CONTEXT, class_name="org.example.seq.KmerCounter"),
+        _static(REVERSE_IN_PLACE),
+        _static(CONSTANT),
+        _static(CLOCK),
+    ]
+    gc, kmer, rev, const, clock = validate_items(records, jobs=2)
+    for out in (gc, kmer, rev):
+        assert out.harness_validated, out.harness_reason
+        assert len({r["output"] for r in out.test_runs}) > 1
+    assert any("changed values:" in r["output"] for r in rev.test_runs)
+    assert const.harness_reason == hc.OUTPUT_IGNORES_INPUTS
+    assert clock.harness_reason.startswith(hc.NONDETERMINISTIC)
+    mutant = records[0].code.replace("c == 'G' || c == 'C'", "c == 'G' || c == 'T'")
+    assert not run_tests("java", gc.test_harness, mutant, gc.test_runs).passed
+    off_by_one = records[1].code.replace("i + k <= seq.length()", "i + k < seq.length()")
+    assert not run_tests("java", kmer.test_harness, off_by_one, kmer.test_runs).passed

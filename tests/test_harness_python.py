@@ -1,0 +1,160 @@
+"""Python harness generation: generator choice (annotations, docstrings, defaults, names), the
+harness program, and validation of fixture functions, including the ones it must reject and a
+mutation check through the evaluation path (pipeline.harness_run.run_tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+import harness_fixtures as fx
+from pipeline import harness_common as hc
+from pipeline import harness_python as hp
+from pipeline.harness_run import run_tests
+from pipeline.records import MARKER
+from pipeline.validate import validate_items
+
+GOOD = {
+    "gc_content": lambda: fx.py_record(fx.GC_CONTENT),
+    "reverse_complement": lambda: fx.py_record(fx.REVERSE_COMPLEMENT),
+    "kmer_counts": lambda: fx.py_record(fx.KMER_COUNTS),
+    "phred_to_prob": lambda: fx.py_record(fx.PHRED_TO_PROB),
+    "parse_cigar": lambda: fx.py_record(fx.PARSE_CIGAR),
+    "hamming": lambda: fx.py_record(fx.HAMMING),
+    "count_above": lambda: fx.py_record(fx.MEAN_ABOVE),
+    "fasta_lengths": lambda: fx.py_record(fx.FASTA_COUNT),
+    "trim_low": lambda: fx.py_record(fx.TRIM_IN_PLACE),
+    "kmers": lambda: fx.py_record(fx.KMER_METHOD, fx.KMER_METHOD_CONTEXT, kind="method", class_name="m.KmerIndex"),
+}
+BAD = {  # name -> expected reason key
+    "sample_base": (lambda: fx.py_record(fx.UNSEEDED_RANDOM), hc.NONDETERMINISTIC),
+    "stamp": (lambda: fx.py_record(fx.CLOCK), hc.NONDETERMINISTIC),
+    "distinct": (lambda: fx.py_record(fx.HASH_ORDER), hc.NONDETERMINISTIC),
+    "version": (lambda: fx.py_record(fx.CONSTANT), hc.OUTPUT_IGNORES_INPUTS),
+    "fetch_record": (lambda: fx.py_record(fx.NETWORK, fx.NETWORK_CONTEXT,
+                                          imports=(("import urllib.request", "urllib.request"),)), hc.NEEDS_NETWORK),
+}
+
+
+@pytest.fixture(scope="module")
+def outcomes():
+    """Every fixture validated once, two at a time (sandbox runs are subprocesses)."""
+    names = list(GOOD) + list(BAD)
+    records = [GOOD[n]() for n in GOOD] + [BAD[n][0]() for n in BAD]
+    mutant_records = [fx.py_record(code) for code, _ in fx.MUTANTS.values()]
+    results = validate_items(records + mutant_records, jobs=2)
+    by_name = dict(zip(names, results[: len(names)]))
+    for name, res in zip(fx.MUTANTS, results[len(names):]):
+        by_name.setdefault(name, res)
+    return by_name
+
+
+# ---------------------------------------------------------------- generator choice (no sandbox)
+
+def test_type_specs_from_annotations():
+    assert hp.type_specs("int") == ["int"]
+    assert hp.type_specs("Optional[str]") == ["str"]
+    assert hp.type_specs("str | None") == ["str"]
+    assert hp.type_specs("List[int]")[0] == "list[int]"
+    assert hp.type_specs("dict[str, float]")[0] == "dict[str,float]"
+    assert hp.type_specs("Tuple[int, str]") == ["tuple[int,str]"]
+    assert hp.type_specs("np.ndarray")[0] == "ndarray_float"
+    assert hp.type_specs("Callable[[int], int]") == ["!unsupported"]
+    assert hp.type_specs("AlignedSegment")[0].startswith("!object:")
+
+
+def test_docstring_types_google_numpy_sphinx():
+    google = "Do it.\n\nArgs:\n    seq (str): the sequence\n    k (int): k-mer size\n"
+    numpy = "Do it.\n\nParameters\n----------\nvalues : list of float\n    The values.\n"
+    sphinx = "Do it.\n\n:param str seq: the sequence\n:type k: int\n"
+    assert hp.docstring_types(google) == {"seq": "str", "k": "int"}
+    assert hp.docstring_types(numpy)["values"] == "list of float"
+    assert hp.docstring_types(sphinx) == {"seq": "str", "k": "int"}
+    assert hp._doc_type_specs("list of float", set())[0] == "list[float]"
+    assert hp._doc_type_specs("int, optional", set()) == ["int"]
+
+
+def test_domain_names_rank_first_and_defaults_are_tried_first():
+    seq = hp.Param("seq", "positional", "str")
+    assert hp.rank_candidates(seq, {}, set())[0] == "dna"
+    assert hp.rank_candidates(hp.Param("cigar", "positional"), {}, set())[0] == "cigar"
+    assert hp.rank_candidates(hp.Param("fasta_file", "positional"), {}, set())[0] == "fasta_path"
+    assert hp.rank_candidates(hp.Param("k", "positional", None, "3"), {}, set())[:2] == ["default", "int_small"]
+    unknown = hp.rank_candidates(hp.Param("filename", "positional"), {}, set())
+    assert set(unknown) >= {"fasta_path", "fastq_path", "bed_path", "vcf_path"}
+
+
+def test_harness_program_has_one_marker_and_a_seeded_main():
+    plan = hp.generate(fx.py_record(fx.GC_CONTENT))
+    assert isinstance(plan, hc.HarnessPlan)
+    assert hc.marker_count(plan.program) == 1
+    assert plan.program.index(MARKER) < plan.program.index("_h_main(")
+    assert "_h_probe" not in plan.program  # the probe stays out of the stored harness
+    assert plan.generators == {"seq": "dna"}
+    assert set(plan.stubs) == {"pass", "return_none", "raise", "return_first_arg"}
+
+
+def test_unbuildable_parameters_are_untestable_with_reason():
+    code = "def apply(fn: Callable[[int], int], x: int) -> int:\n    return fn(x)\n"
+    res = hp.generate(fx.py_record(code))
+    assert isinstance(res, hc.Untestable) and res.reason == hc.UNSUPPORTED_TYPE
+    code = "def read_name(read: AlignedSegment) -> str:\n    return read.query_name\n"
+    res = hp.generate(fx.py_record(code))
+    assert isinstance(res, hc.Untestable) and res.reason == hc.NEEDS_UNCONSTRUCTIBLE_OBJECT
+    plot = "def show(xs):\n    plt.plot(xs)\n"
+    res = hp.generate(fx.py_record(plot, f"import matplotlib.pyplot as plt\n\n{MARKER}\n"))
+    assert isinstance(res, hc.Untestable) and res.reason == hc.NEEDS_GUI
+
+
+def test_missing_module_is_reported():
+    ctx = f"import not_a_real_module_xyz\n\n{MARKER}\n"
+    res = hp.generate(fx.py_record(fx.GC_CONTENT, ctx))
+    assert isinstance(res, hc.Untestable) and res.reason == f"{hc.MISSING_MODULE}:not_a_real_module_xyz"
+
+
+def test_stubs_keep_the_signature():
+    stubs = hp.stubs_for(fx.py_record(fx.HAMMING).code, fx.py_record(fx.HAMMING).body, "s1")
+    assert stubs["return_first_arg"].startswith("def hamming(s1, s2):")
+    assert stubs["return_first_arg"].rstrip().endswith("return s1")
+
+
+# ---------------------------------------------------------------- validation in the sandbox
+
+@pytest.mark.parametrize("name", list(GOOD))
+def test_fixture_functions_validate(outcomes, name):
+    out = outcomes[name]
+    assert out.harness_validated, out.harness_reason
+    assert out.harness_reason == hc.VALIDATED
+    assert len(out.test_runs) >= 5
+    assert len({r["output"] for r in out.test_runs}) > 1
+    assert hc.marker_count(out.test_harness) == 1
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_bad_functions_are_rejected(outcomes, name):
+    out = outcomes[name]
+    assert not out.harness_validated
+    assert out.harness_reason.split(" (")[0] == BAD[name][1]
+
+
+def test_in_place_mutation_is_printed(outcomes):
+    assert any("changed quals:" in r["output"] for r in outcomes["trim_low"].test_runs)
+
+
+def test_identity_stub_is_caught_or_avoided():
+    """`seq.upper()` equals its input on clean DNA: the probe prefers inputs where it does not."""
+    out = validate_items([fx.py_record(fx.UPPER)], jobs=1)[0]
+    assert out.harness_validated, out.harness_reason
+
+
+@pytest.mark.parametrize("name", list(fx.MUTANTS))
+def test_mutants_fail_the_validated_harness(outcomes, name):
+    out = outcomes[name]
+    assert out.harness_validated, out.harness_reason
+    code, mutations = fx.MUTANTS[name]
+    record = fx.py_record(code)
+    assert run_tests("python", out.test_harness, record.code, out.test_runs).passed  # the reference passes
+    for old, new in mutations:
+        assert old in record.code
+        mutant = record.code.replace(old, new, 1)
+        result = run_tests("python", out.test_harness, mutant, out.test_runs)
+        assert not result.passed, f"mutant {old!r} -> {new!r} passed"
