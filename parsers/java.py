@@ -42,6 +42,16 @@ METHOD_DECLS = {
 _BODY_TYPES = {"class_body", "interface_body", "enum_body", "annotation_type_body", "enum_body_declarations"}
 _SKIP_REFS = {"line_comment", "block_comment", "string_literal", "character_literal", "text_block"}
 _PARAM_NODES = {"formal_parameter", "spread_parameter", "catch_formal_parameter"}
+# node types the walk must handle structurally even inside a method body (local and anonymous
+# classes, their members); every other node there only contributes references
+_STRUCTURE = {*TYPE_DECLS, *METHOD_DECLS, "object_creation_expression", "enum_constant",
+              "field_declaration", "constant_declaration", "package_declaration", "import_declaration"}
+# node types _Walker._refs records something for
+_REF_NODES = {"method_invocation", "field_access", "element_value_pair", "scoped_type_identifier",
+              "method_reference", "explicit_constructor_invocation", "local_variable_declaration",
+              *_PARAM_NODES, "enhanced_for_statement", "resource", "lambda_expression", "instanceof_expression",
+              "type_pattern", "record_pattern_component", "labeled_statement", "break_statement",
+              "continue_statement"}
 _GENERIC_RE = re.compile(r"<[^<>]*>")
 _WS_RE = re.compile(r"\s+")
 
@@ -420,11 +430,33 @@ class _Walker:
         jf = self.jf
         # stack entries: (node, type_idx, method_idx, collectors)
         stack: list[tuple[Node, int | None, int | None, tuple[Refs, ...]]] = [(root, None, None, ())]
+        pop, push = stack.pop, stack.append
         while stack:
-            node, tidx, midx, coll = stack.pop()
+            node, tidx, midx, coll = pop()
             nt = node.type
             if nt == "ERROR":
                 jf.error_nodes += 1
+            if coll and nt not in _STRUCTURE:
+                # fast path for code inside a method or initializer: references, then children,
+                # with leaf children handled here rather than pushed
+                if node.child_count == 0:
+                    self._leaf(node, nt, coll)
+                    continue
+                if nt in _SKIP_REFS:
+                    for r in coll:
+                        r.tokens += 1
+                    continue
+                if nt in _REF_NODES and self._refs(node, nt, tidx, midx, coll, stack):
+                    continue
+                for c in reversed(node.children):
+                    if c.child_count:
+                        push((c, tidx, midx, coll))
+                    else:
+                        ct = c.type
+                        if ct == "ERROR":
+                            jf.error_nodes += 1
+                        self._leaf(c, ct, coll)
+                continue
             if coll:
                 if node.child_count == 0:
                     if nt not in _SKIP_REFS:
@@ -522,6 +554,21 @@ class _Walker:
                 stack.append((c, tidx, midx, coll))
         if jf.has_error and not jf.error_nodes:
             jf.error_nodes = 1  # MISSING nodes only
+
+    def _leaf(self, node: Node, nt: str, coll: tuple[Refs, ...]) -> None:
+        if nt == "identifier":
+            text = _text(node)
+            for r in coll:
+                r.tokens += 1
+                r.names.add(text)
+        elif nt == "type_identifier":
+            text = _text(node)
+            for r in coll:
+                r.tokens += 1
+                r.types.add(text)
+        elif nt not in _SKIP_REFS:
+            for r in coll:
+                r.tokens += 1
 
     def _refs(self, node: Node, nt: str, tidx: int | None, midx: int | None, coll: tuple[Refs, ...], stack: list) -> bool:
         """Record references of one node; True when its children were already scheduled."""

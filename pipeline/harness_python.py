@@ -28,6 +28,7 @@ from pipeline import harness_common as hc
 from pipeline.harness_common import HarnessPlan, Untestable
 from pipeline.harness_runtime_py import FILE_FORMATS, GENERATORS, PROBE_RUNTIME, RUNTIME
 from pipeline.records import MARKER, FunctionRecord
+from pipeline.harness_run import normalize_solution
 
 DEFAULT_SEEDS = (1, 2, 3, 4, 5)
 MAX_VARIANTS = 24  # generator combinations tried in the probe
@@ -468,23 +469,6 @@ class Target:
     ctor_params: list[Param]  # instance methods/properties: constructor parameters
     is_async: bool = False
     attr_params: list[Param] = field(default_factory=list)  # skeleton attributes `self.x = None`, set after construction
-
-
-def normalize_solution(code: str) -> str:
-    """The record's code dedented. A slice from the file starts at column 0 while its later
-    lines keep their indentation; a decorated method's first line gets the `def`'s indentation."""
-    lines = code.split("\n")
-    if len(lines) > 1 and lines[0].lstrip().startswith("@") and not lines[0].startswith((" ", "\t")):
-        for line in lines[1:]:
-            s = line.lstrip()
-            if s.startswith(("def ", "async def ", "@")) and line != s:
-                lines[0] = line[: len(line) - len(s)] + lines[0]
-                for k in range(1, len(lines)):
-                    s2 = lines[k].lstrip()
-                    if s2.startswith(("def ", "async def ")):
-                        break
-                break
-    return textwrap.dedent("\n".join(lines))
 
 
 def _find_def(tree: ast.AST, name: str, line: int) -> tuple[ast.AST | None, list[ast.AST]]:

@@ -84,9 +84,27 @@ def insert_solution(program: str, solution: str, *, language: str = "python") ->
         sol_lines.pop(0)
     while sol_lines and not sol_lines[-1].strip():
         sol_lines.pop()
-    dedented = textwrap.dedent("\n".join(sol_lines)).split("\n") if sol_lines else []
+    joined = "\n".join(sol_lines)
+    dedented = (normalize_solution(joined) if language == "python" else textwrap.dedent(joined)).split("\n") if sol_lines else []
     new = [(indent + line.rstrip() if line.strip() else "") + eol for line in dedented]
     return "".join(lines[:idx] + new + lines[idx + 1:])
+
+
+def normalize_solution(code: str) -> str:
+    """The record's code dedented. A slice from the file starts at column 0 while its later
+    lines keep their indentation; a decorated method's first line gets the `def`'s indentation."""
+    lines = code.split("\n")
+    if len(lines) > 1 and lines[0].lstrip().startswith("@") and not lines[0].startswith((" ", "\t")):
+        for line in lines[1:]:
+            s = line.lstrip()
+            if s.startswith(("def ", "async def ", "@")) and line != s:
+                lines[0] = line[: len(line) - len(s)] + lines[0]
+                for k in range(1, len(lines)):
+                    s2 = lines[k].lstrip()
+                    if s2.startswith(("def ", "async def ")):
+                        break
+                break
+    return textwrap.dedent("\n".join(lines))
 
 
 def _expand_leading_tabs(line: str) -> str:

@@ -125,7 +125,7 @@ class FunctionRecord:
     has_parse_error: bool = False
     python2: bool = False
     encoding: str = "utf-8"  # how the file was decoded, e.g. "utf-8", "latin-1 (coding line)"
-    strict_parse: str | None = None  # java: javalang's verdict on context+method ("ok" / "failed: …")
+    strict_parse: str | None = None  # java: javalang's verdict on the method alone ("ok" / "failed: …"), opt-in
     lines: int = 0
     tokens: int = 0
     n_params: int = 0
@@ -235,7 +235,7 @@ FUNCTION_FIELDS: list[tuple[str, pa.DataType, str]] = [
     ("has_parse_error", pa.bool_(), "the parser reported an error inside the definition"),
     ("python2", pa.bool_(), "the file uses Python 2 syntax"),
     ("encoding", pa.string(), "how the file was decoded"),
-    ("strict_parse", pa.string(), "Java: javalang's strict parse of context+method"),
+    ("strict_parse", pa.string(), "Java: javalang strict parse of the method alone (opt-in: BIOCODER_JAVA_STRICT=1), else null"),
     ("lines", pa.int32(), "lines of code"),
     ("tokens", pa.int32(), "tokens of the code"),
     ("n_params", pa.int32(), "number of parameters (self/this excluded)"),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import pipeline.context_java as cj
 from pipeline.context_java import insert_method, strict_parse
 from pipeline.extract import extract_repo
 from pipeline.records import MARKER, records_to_table
@@ -217,13 +218,18 @@ public class Broken {
 
 
 @pytest.fixture(scope="module")
-def records(tmp_path_factory):
+def repo_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("mvn")
     for rel, text in FILES.items():
         p = root / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, "utf-8")
-    recs, stats = extract_repo(root, repo="bio/mvn", commit="c0ffee", repo_url="https://github.com/bio/mvn",
+    return root
+
+
+@pytest.fixture(scope="module")
+def records(repo_root):
+    recs, stats = extract_repo(repo_root, repo="bio/mvn", commit="c0ffee", repo_url="https://github.com/bio/mvn",
                                languages=("java",))
     return {r.qualified_name: r for r in recs}, stats
 
@@ -309,13 +315,37 @@ def test_context_code_shape(records):
     assert "PLUS, MINUS;" in enum and "private String symbol;" in enum
 
 
-def test_strict_parse_verdicts(records):
+def test_strict_parse_off_by_default(records):
     recs, _ = records
-    assert recs["org.bio.io.VcfReader.clamp(int)"].strict_parse == "ok"
-    # javalang knows Java 8 only: records, switch expressions and text blocks fail, recorded
-    assert recs["org.bio.io.VcfReader.describe(Object)"].strict_parse.startswith("failed")
-    assert recs["org.bio.core.Interval.shift(int)"].strict_parse.startswith("failed")
+    assert all(r.strict_parse is None for r in recs.values())
+
+
+def test_strict_parse_verdicts(repo_root, monkeypatch):
+    monkeypatch.setattr(cj, "STRICT_PARSE", True)
+    strict = {r.qualified_name: r for r in extract_repo(repo_root, languages=("java",))[0]}
+    assert strict["org.bio.io.VcfReader.clamp(int)"].strict_parse == "ok"
+    # the method alone is judged: a record's method in Java 8 syntax passes …
+    assert strict["org.bio.core.Interval.shift(int)"].strict_parse == "ok"
+    # … Java 16 syntax in the method (`o instanceof Interval iv`) fails, at its line in the file
+    describe = strict["org.bio.io.VcfReader.describe(Object)"]
+    assert describe.strict_parse.startswith("failed: JavaSyntaxError at ") \
+        and f" line {describe.start_line + 1}: " in describe.strict_parse, describe.strict_parse
     assert strict_parse("class A { void f( }").startswith("failed")
+
+
+def test_strict_parse_method_cross_checks_parameters():
+    from parsers.java import parse_java
+
+    src = b"class A {\n  <T> void f(final java.util.Map<String, T>[] m, int n[], @Deprecated String... rest) { }\n" \
+          b"  void g() { Runnable r = () -> { }; int[][] a = new int[2][]; }\n" \
+          b"  Object[] h(java.util.List<String> l) { return l.stream().toArray(Object[]::new); }\n}\n"
+    ms = {m.name: m for m in parse_java("A.java", src).methods}
+    assert cj.strict_parse_method(ms["f"]) == "ok"
+    assert cj.strict_parse_method(ms["g"]) == "ok"
+    # an array constructor reference is Java 8, but javalang's grammar lacks it
+    assert cj.strict_parse_method(ms["h"]).startswith("failed: JavaSyntaxError at 'new' line 4")
+    ms["f"].parameters[0] = ("Set", "m")  # a wrong tree-sitter reading is caught
+    assert cj.strict_parse_method(ms["f"]).startswith("failed: parameters differ")
 
 
 COMPILE = [
