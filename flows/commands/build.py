@@ -20,7 +20,7 @@ EXIT_SOME_FAILED = 3
 
 
 def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}")
+    console.print(f"[bold red]error:[/] {message}", soft_wrap=True)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
