@@ -5,7 +5,7 @@ calling it on a `Candidate` returns `True` (keep) or `(False, reason)`, where th
 `"<key>: <detail>"`; the key is what the funnel counts, the whole string goes to `drop_reason`.
 The first filter that drops a record gives its reason. Scores (bio_score, third_party, and the
 record's lines/tokens/doc_words/n_params) are columns, so re-thresholding never re-parses.
-Every filter, its default and its source are described in pipeline/FILTERS.md.
+Every filter, its default and its source are described in the README ("Configuration, filters and their sources").
 """
 
 from __future__ import annotations
