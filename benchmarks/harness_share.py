@@ -1,12 +1,14 @@
 """Share of items with a validated test harness, per language.
 
-    python benchmarks/harness_share.py REPO_OR_DATASET [...] [--sample 200] [--jobs 2]
+    python benchmarks/harness_share.py REPO_OR_DATASET [...] [--sample 200] [--jobs 2] [--dump out.jsonl]
 
 Each argument is a repository checkout (extracted with pipeline.extract.extract_repo, then a
 simple filter) or a built dataset directory (its python/*.parquet and java/*.parquet rows are
 used as they are). A deterministic sample of at most `--sample` items per language is validated
 (pipeline.validate.validate_items). Printed per language: items, validated, share; the same
 among items whose parameters are all of simple or domain types; the top untestable reasons.
+With `--dump`, one JSON line per validated-or-not item (identity, reason, simple-params flag,
+generated harness, the record row) for looking at concrete failures.
 
 The simple filter for checkouts (a stand-in for the configured chain): a docstring/Javadoc,
 not in a test file or test function, not a dunder, not a constructor, no parse error, a body of
@@ -16,6 +18,7 @@ at least 2 lines, Python 3 source.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import sys
@@ -99,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=10.0)
     ap.add_argument("--python", default=None, help="harness interpreter (default: this one)")
     ap.add_argument("--languages", default="python,java")
+    ap.add_argument("--dump", type=Path, default=None, help="write per-item outcomes here (JSON lines)")
     args = ap.parse_args(argv)
+    dump = args.dump.open("w") if args.dump else None
     pool: dict[str, list[FunctionRecord]] = {}
     for path in args.paths:
         t = time.perf_counter()
@@ -136,6 +141,12 @@ def main(argv: list[str] | None = None) -> int:
         simple_reasons = Counter(reason_key(o.harness_reason) for o, s in zip(outcomes, simple)
                                  if s and not o.harness_validated)
         print("  among simple-param items:", ", ".join(f"{r} {n}" for r, n in simple_reasons.most_common(6)))
+        for r, o, s in zip(items, outcomes, simple) if dump else ():
+            dump.write(json.dumps({"language": lang, "repo": r.repo, "path": r.path, "name": r.qualified_name,
+                                   "simple": s, "validated": o.harness_validated, "reason": o.harness_reason,
+                                   "harness": o.test_harness, "record": r.to_row()}, default=str) + "\n")
+    if dump:
+        dump.close()
     return 0
 
 

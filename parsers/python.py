@@ -10,7 +10,10 @@ files is in `pipeline/context_python.py`; this module never looks at other files
 Speed: tree-sitter parses about 11 MB/s; a Python-level walk over every node would halve
 that. So only statements are walked in Python (definitions never hide inside expressions),
 and identifiers come from one `Query` over the file, classified by capture name and assigned
-to their innermost scope by a single sweep over byte offsets.
+to their innermost scope by a single sweep over byte offsets. The same query marks what the
+walk must find inside function bodies (defs, imports, `self.x = …`, Python 2 statements), so
+bodies without any are not walked, and finds Python 2 literals. Node objects are costly in
+py-tree-sitter: the walk asks for single children (`named_child(0)`) where it can.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import tree_sitter_python as tsp
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
@@ -57,15 +61,56 @@ _QUERY_SRC = """
 (typed_default_parameter name: (identifier) @bind)
 (named_expression name: (identifier) @bind)
 """
+# Python 2 literals (0777, 10L, ur"", backticks) are checked on these captures in Python: a
+# query predicate (#match?) would slow the whole query by a third.
+_QUERY_SRC += """
+(integer) @int
+(string_start) @strstart
+"""
+# What the statement walk acts on inside a function body (@walk), plus, inside a method, the
+# assignments to attributes (`self.x = …`, @selfattr). A body holding none of them is not walked:
+# most function bodies, and the walk would create a node for each of their statements.
+_QUERY_SRC += """
+(function_definition) @walk
+(class_definition) @walk
+(import_statement) @walk
+(import_from_statement) @walk
+(future_import_statement) @walk
+(print_statement) @walk
+(exec_statement) @walk
+(except_clause) @walk
+(ERROR) @walk
+(assignment left: (attribute) @selfattr)
+(assignment left: (pattern_list (attribute) @selfattr))
+(assignment left: (tuple_pattern (attribute) @selfattr))
+(assignment left: (list_pattern (attribute) @selfattr))
+(augmented_assignment left: (attribute) @selfattr)
+"""
 _QUERY = Query(PY_LANGUAGE, _QUERY_SRC)
-# Python 2 literals (0777, 10L, ur"", backticks). Predicates slow a query by a third, so this one
-# runs only when a byte-level prefilter finds a candidate.
-_PY2_QUERY = Query(PY_LANGUAGE, """
-((integer) @py2 (#match? @py2 "^0[0-7]+[lL]?$"))
-((integer) @py2 (#match? @py2 "^[0-9]+[lL]$"))
-((string_start) @py2 (#match? @py2 "^([uU][rR]|`)"))
-""")
-_PY2_HINT = re.compile(rb"(?<![\w.])0[0-7]+[lL]?(?![\w.])|(?<![\w.])[0-9]+[lL](?![\w])|[uU][rR][\"']|`")
+_BIND, _KW, _GLOB, _ATTR = 1, 2, 3, 4  # identifier roles (else: a load)
+_OCTAL = frozenset(b"01234567")
+_START_BYTE = attrgetter("start_byte")
+
+
+def _py2_integer(text: bytes) -> bool:
+    """`^0[0-7]+[lL]?$` (old octal) or `^[0-9]+[lL]$` (long)."""
+    body = text[:-1] if text[-1:] in (b"l", b"L") else text
+    if body is not text and body.isdigit():
+        return True
+    return len(body) >= 2 and body[0] == 48 and all(c in _OCTAL for c in body[1:])
+
+
+def _py2_literals(data: bytes, caps: dict[str, list[Node]]) -> bool:
+    for n in caps.get("int", ()):
+        s, e = n.start_byte, n.end_byte
+        if e > s and (data[e - 1] in b"lL" or (data[s] == 48 and e - s > 1)) and _py2_integer(data[s:e]):
+            return True
+    for n in caps.get("strstart", ()):
+        c = data[n.start_byte:n.start_byte + 2]
+        if c[:1] == b"`" or c in (b"ur", b"uR", b"Ur", b"UR"):
+            return True
+    return False
+
 
 _BLOCK_FIELDS = ("body", "consequence", "alternative")
 _COMPOUND = {
@@ -310,11 +355,11 @@ def _decorator_name(dec: str) -> str:
 
 
 class _Scope:
-    __slots__ = ("start", "end", "kind", "index", "parent", "loads", "binds", "globs", "chains", "children",
-                 "sig_end")
+    __slots__ = ("start", "end", "kind", "index", "loads", "binds", "globs", "chains", "children", "sig_end")
 
-    def __init__(self, start: int, end: int, kind: str, index: int, parent: "_Scope | None") -> None:
-        self.start, self.end, self.kind, self.index, self.parent = start, end, kind, index, parent
+    def __init__(self, start: int, end: int, kind: str, index: int) -> None:
+        # no link to the parent: scopes stay acyclic, so they are freed without the cycle collector
+        self.start, self.end, self.kind, self.index = start, end, kind, index
         self.loads: set[str] = set()
         self.binds: set[str] = set()
         self.globs: set[str] = set()
@@ -334,6 +379,8 @@ class _Walker:
         self.class_scope_of: dict[str, _Scope] = {}
         self.class_attr_stmts: list[tuple[str, str, int, int]] = []  # (class qualname, name, start, end)
         self.python2 = False
+        self.walk_pos: list[int] = []  # starts of @walk / @selfattr captures
+        self.selfattr_pos: list[int] = []
         self.line_starts = [0] + [m.end() for m in re.finditer(b"\n", data)]
 
     # -- positions
@@ -351,7 +398,7 @@ class _Walker:
     # -- statements
     def walk_block(self, node: Node, scope: _Scope | None, qual: str, parents: list[tuple[str, str]],
                    top_index: int, in_class: str | None, method: str | None) -> None:
-        for child in node.children:
+        for child in node.named_children:
             self.statement(child, scope, qual, parents, top_index, in_class, method)
 
     def statement(self, node: Node, scope: _Scope | None, qual: str, parents: list[tuple[str, str]],
@@ -389,16 +436,26 @@ class _Walker:
                 if scope.kind == "function":
                     self.summary.functions[scope.index].local_imports.extend(bindings)
         elif t == "expression_statement":
-            inner = node.named_children[0] if node.named_child_count else None
+            # an assignment binds a module name, a class attribute or (in a method) `self.x`;
+            # in any other function it binds a local, which the identifier query sees
+            if scope is not None and method is None and scope.kind == "function":
+                return
+            inner = node.named_child(0)
             if inner is not None and inner.type in ("assignment", "augmented_assignment"):
                 self.assignment(node, inner, scope, top_index, in_class, method)
         elif t in ("print_statement", "exec_statement"):
             self.python2 = True
-        elif t in _COMPOUND or t == "ERROR":
+        elif t == "block" or t == "ERROR":
+            for child in node.named_children:
+                self.statement(child, scope, qual, parents, top_index, in_class, method)
+        elif t in _COMPOUND:
             if t == "except_clause" and _PY2_TEXT.match(self.data, node.start_byte):
                 self.python2 = True
+            # statements sit only in the blocks and clauses of a compound statement (the
+            # grammar puts even `if x: y` in a block); the other children are expressions
             for child in node.children:
-                if child.type in _COMPOUND or child.is_named:
+                ct = child.type
+                if ct in _COMPOUND or ct == "ERROR":
                     self.statement(child, scope, qual, parents, top_index, in_class, method)
 
     def bind_top(self, name: str, top_index: int) -> None:
@@ -487,10 +544,10 @@ class _Walker:
         while end > start and data[end - 1] in b" \t\r\n":
             end -= 1
         docstring = None
-        if body is not None and body.named_child_count:
-            first = body.named_children[0]
+        first = body.named_child(0) if body is not None else None
+        if first is not None:
             if first.type == "expression_statement" and first.named_child_count == 1:
-                lit = _string_literal(first.named_children[0])
+                lit = _string_literal(first.named_child(0))
                 if lit is not None:
                     docstring = unquote_docstring(self.text(lit))
         indent = self.indent_of(start)
@@ -513,14 +570,22 @@ class _Walker:
             self.bind_top(name, top_index)
         else:
             scope.binds.add(name)
-        sc = _Scope(start, end, "function", index, scope)
+        sc = _Scope(start, end, "function", index)
         sc.sig_end = body.start_byte if body is not None else end
         self.scopes.append(sc)
         if scope is not None:
             scope.children.append(sc)
-        if body is not None:
+        if body is not None and self.body_needs_walk(body.start_byte, body.end_byte, fscope == "class"):
             self.walk_block(body, sc, fqual, parents + [("function", fqual)], top_index, in_class,
                             name if fscope == "class" else None)
+
+    def body_needs_walk(self, start: int, end: int, method: bool) -> bool:
+        """Whether a function body holds anything `statement` acts on there (see `_QUERY_SRC`)."""
+        for pos in (self.walk_pos, self.selfattr_pos) if method else (self.walk_pos,):
+            i = bisect_left(pos, start)
+            if i < len(pos) and pos[i] < end:
+                return True
+        return False
 
     def klass(self, node: Node, outer: Node, decorators: list[str], scope: _Scope | None, qual: str,
               parents: list[tuple[str, str]], top_index: int) -> None:
@@ -548,7 +613,7 @@ class _Walker:
             self.bind_top(name, top_index)
         else:
             scope.binds.add(name)
-        sc = _Scope(start, end, "class", -1, scope)
+        sc = _Scope(start, end, "class", -1)
         sc.sig_end = header_end
         sc.index = len(self.scopes)
         self.scopes.append(sc)
@@ -568,6 +633,9 @@ class _Walker:
         summary = self.summary
         summary.has_error = root.has_error
         data = self.data
+        caps = QueryCursor(_QUERY).captures(root)
+        self.walk_pos = sorted([n.start_byte for n in caps.get("walk", ())])
+        self.selfattr_pos = sorted([n.start_byte for n in caps.get("selfattr", ())])
         for child in root.children:
             t = child.type
             if not child.is_named or t == "comment":
@@ -588,90 +656,111 @@ class _Walker:
                 summary.statements.append(TopStatement(kind, data[child.start_byte:end].decode("utf-8", "replace"),
                                                        self.line_of(child.start_byte), child.start_byte, end))
             self.statement(child, None, "", [], index, None, None)
-        self.identifiers(root)
+        self.identifiers(caps)
         summary.python2 = self.python2 or bool(summary.has_error and _PY2_TEXT.search(data))
         return summary
 
     # -- identifiers
-    def identifiers(self, root: Node) -> None:
+    def identifiers(self, caps: dict[str, list[Node]]) -> None:
         data = self.data
-        caps = QueryCursor(_QUERY).captures(root)
-        if not self.python2 and _PY2_HINT.search(data) and QueryCursor(_PY2_QUERY).captures(root):
-            self.python2 = True
-        skip: set[int] = {n.start_byte for n in caps.get("attr", ())}
-        attrs = skip.copy()
-        skip.update(n.start_byte for n in caps.get("kw", ()))
-        globs = {n.start_byte for n in caps.get("glob", ())}
-        skip |= globs
-        binds = {n.start_byte for n in caps.get("bind", ())}
-        # scopes sorted by start; sweep identifiers in order, keeping a stack of open scopes
+        if not self.python2:
+            self.python2 = _py2_literals(data, caps)
+        # one role per identifier start; later roles win: attr > glob > kw > bind (else: a load)
+        roles: dict[int, int] = {}
+        for role, key in ((_BIND, "bind"), (_KW, "kw"), (_GLOB, "glob"), (_ATTR, "attr")):
+            nodes = caps.get(key)
+            if nodes:
+                roles.update(dict.fromkeys([n.start_byte for n in nodes], role))
+        # the captures of one name are not always in byte order
+        self._sweep(sorted(caps.get("id", ()), key=_START_BYTE), roles)
+
+    def _sweep(self, ids: list[Node], roles: dict[int, int]) -> None:
+        """Give each identifier (in byte order) to its innermost scope as a load, bind or global,
+        and collect dotted chains."""
+        data = self.data
+        inf = len(data) + 1
         scopes = sorted(self.scopes, key=lambda s: (s.start, -s.end))
-        imports = self.import_spans
-        imports.sort()
-        module_loads: list[tuple[int, str]] = []  # (start, name) loads, all scopes (for statement refs)
-        module_binds: list[tuple[int, str]] = []
+        n_scopes = len(scopes)
+        imports = sorted(self.import_spans)
+        imports.append((inf, inf))
+        ii = 0
+        imp_start, imp_end = imports[0]
         stack: list[_Scope] = []
         si = 0
-        ii = 0
-        n_scopes = len(scopes)
-        n_imports = len(imports)
-        prev_end = 0
+        next_start = scopes[0].start if scopes else inf
+        cur: _Scope | None = None
+        cur_end = inf
+        load_pos: list[int] = []  # loads and binds of all scopes, by position (for statement refs)
+        load_names: list[str] = []
+        bind_pos: list[int] = []
+        bind_names: list[str] = []
         chain: list[str] | None = None
         chain_scope: _Scope | None = None
-        spans = sorted([(n.start_byte, n.end_byte) for n in caps.get("id", ())])
-        for s, e in spans:
-            if ii < n_imports:
-                while ii < n_imports and imports[ii][1] <= s:
+        prev_end = 0  # end of the chain's last identifier
+        get_role = roles.get
+        for n in ids:
+            s = n.start_byte
+            if s >= imp_start:  # identifiers of import statements are handled by the walk
+                while s >= imp_end:
                     ii += 1
-                if ii < n_imports and imports[ii][0] <= s:
+                    imp_start, imp_end = imports[ii]
+                if s >= imp_start:
                     continue
-            if stack and stack[-1].end <= s:
+            if s >= cur_end or s >= next_start:
                 while stack and stack[-1].end <= s:
                     stack.pop()
-            while si < n_scopes and scopes[si].start <= s:
-                sc = scopes[si]
-                si += 1
-                if sc.end > s:
-                    stack.append(sc)
-            cur = stack[-1] if stack else None
-            if s in attrs:
-                if chain is not None and chain_scope is cur and data[prev_end:s].strip() == b".":
-                    chain.append(data[s:e].decode("utf-8", "replace"))
-                    if cur is not None:
-                        cur.chains.add(tuple(chain))
+                while si < n_scopes and scopes[si].start <= s:
+                    sc = scopes[si]
+                    si += 1
+                    if sc.end > s:
+                        stack.append(sc)
+                if stack:
+                    cur = stack[-1]
+                    cur_end = cur.end
                 else:
-                    chain = None
-                prev_end = e
-                continue
-            prev_end = e
-            chain = None
-            if s in skip:
-                if s in globs and cur is not None:
-                    cur.globs.add(data[s:e].decode("utf-8", "replace"))
-                continue
-            name = data[s:e].decode("utf-8", "replace")
-            if s in binds:
+                    cur = None
+                    cur_end = inf
+                next_start = scopes[si].start if si < n_scopes else inf
+            role = get_role(s)
+            if role is None:  # a load
+                e = n.end_byte
+                name = data[s:e].decode("utf-8", "replace")
                 if cur is not None:
-                    cur.binds.add(name)
-                module_binds.append((s, name))
-                continue
-            chain = [name]
-            chain_scope = cur
-            if cur is not None:
-                cur.loads.add(name)
-            module_loads.append((s, name))
-        self.finish(module_loads, module_binds)
+                    cur.loads.add(name)
+                load_pos.append(s)
+                load_names.append(name)
+                chain = [name]
+                chain_scope = cur
+                prev_end = e
+            elif role == _ATTR:
+                if chain is not None:
+                    if chain_scope is cur and data[prev_end:s].strip() == b".":
+                        e = n.end_byte
+                        chain.append(data[s:e].decode("utf-8", "replace"))
+                        prev_end = e
+                        if cur is not None:
+                            cur.chains.add(tuple(chain))
+                    else:
+                        chain = None
+            else:
+                chain = None
+                if role == _BIND:
+                    name = data[s:n.end_byte].decode("utf-8", "replace")
+                    if cur is not None:
+                        cur.binds.add(name)
+                    bind_pos.append(s)
+                    bind_names.append(name)
+                elif role == _GLOB and cur is not None:
+                    cur.globs.add(data[s:n.end_byte].decode("utf-8", "replace"))
+        self.finish(load_pos, load_names, bind_pos, bind_names)
 
-    def finish(self, module_loads: list[tuple[int, str]], module_binds: list[tuple[int, str]]) -> None:
+    def finish(self, load_pos: list[int], load_names: list[str], bind_pos: list[int], bind_names: list[str]) -> None:
         summary = self.summary
-        load_pos = [p for p, _ in module_loads]
-        bind_pos = [p for p, _ in module_binds]
 
         def range_refs(start: int, end: int) -> frozenset[str]:
-            a, b = bisect_right(load_pos, start - 1), bisect_right(load_pos, end - 1)
-            loads = {n for _, n in module_loads[a:b]}
-            c, d = bisect_right(bind_pos, start - 1), bisect_right(bind_pos, end - 1)
-            return frozenset(loads - {n for _, n in module_binds[c:d]})
+            a, b = bisect_left(load_pos, start), bisect_left(load_pos, end)
+            c, d = bisect_left(bind_pos, start), bisect_left(bind_pos, end)
+            return frozenset(load_names[a:b]).difference(bind_names[c:d])
 
         # free names bottom-up: children close before their parents
         free: dict[int, frozenset[str]] = {}

@@ -80,6 +80,11 @@ def _tokens(name: str) -> set[str]:
     return {t for t in re.split(r"[_\W\d]+", name) if t}
 
 
+def _erase_vars(t: str, type_vars: list[str]) -> str:
+    """A raw type's members: its own type variables become Object."""
+    return _substitute(t, {v: "Object" for v in type_vars})
+
+
 class Unsupported(Exception):
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(detail)
@@ -93,6 +98,7 @@ class JavaGen:
 
     known_classes: dict[str, "ClassInfo"]
     type_params: set[str]
+    implemented: dict[str, set[tuple[str, int]]] = field(default_factory=dict)  # class -> methods added to it (the item)
     helpers: list[str] = field(default_factory=list)
     counter: int = 0
 
@@ -130,12 +136,15 @@ class JavaGen:
             return f"java.math.{base}.valueOf(r.nextInt(1000))"
         args = _type_args(t)
         if base in _LISTS:
-            return self._collection("java.util.ArrayList", args[0] if args else "Integer", name)
+            impl = f"java.util.{base}" if base in ("LinkedList", "Vector") else "java.util.ArrayList"
+            return self._collection(impl, args[0] if args else "Integer", name)
         if base in _SETS:
-            impl = "java.util.TreeSet" if base in ("TreeSet", "SortedSet", "NavigableSet") else "java.util.HashSet"
+            impl = "java.util.TreeSet" if base in ("TreeSet", "SortedSet", "NavigableSet") else (
+                "java.util.LinkedHashSet" if base == "LinkedHashSet" else "java.util.HashSet")
             return self._collection(impl, args[0] if args else "Integer", name)
         if base in _MAPS:
-            impl = "java.util.TreeMap" if base in ("TreeMap", "SortedMap", "NavigableMap") else "java.util.HashMap"
+            impl = "java.util.TreeMap" if base in ("TreeMap", "SortedMap", "NavigableMap") else (
+                f"java.util.{base}" if base in ("LinkedHashMap", "Hashtable") else "java.util.HashMap")
             k, v = (args + ["String", "Integer"])[:2] if len(args) != 2 else args
             return self._map(impl, k, v, name)
         simple = base.split(".")[-1]
@@ -249,9 +258,21 @@ class JavaGen:
     def instance(self, info: "ClassInfo", name: str) -> str:
         if info.kind == "enum":
             return f"{info.path}.values()[r.nextInt({info.path}.values().length)]"
-        if info.kind in ("interface", "annotation") or info.abstract and info.abstract_members:
+        if info.kind in ("interface", "annotation"):
             raise Unsupported(hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"{name}: {info.kind} {info.path}")
         anonymous = " {}" if info.abstract else ""
+        if info.abstract and info.abstract_members:
+            # the skeleton is abstract because it keeps only what the function uses (an
+            # `implements` clause without the implementations): an anonymous subclass whose
+            # missing methods throw, so a test never passes through them
+            try:
+                missing = abstract_methods(info, self.known_classes, self.implemented.get(info.name, set()))
+            except Unsupported as exc:
+                raise Unsupported(exc.reason, f"{name}: {info.kind} {info.path} ({exc.detail})") from None
+            anonymous = " {" + "".join(
+                f" public {self.qualify(_erase_vars(mi.return_type, info.type_params))} {mi.name}("
+                + ", ".join(f"{self.qualify(_erase_vars(t, info.type_params))} a{i}" for i, (t, _) in enumerate(mi.params))
+                + ") { throw new UnsupportedOperationException(); }" for mi in missing) + " }"
         if info.private:
             raise Unsupported(hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"{name}: private class {info.path}")
         ctors = info.constructors or [[]]
@@ -280,6 +301,36 @@ class ClassInfo:
     constructors: list[list[tuple[str, str]]] = field(default_factory=list)  # (type, name) lists
     fields: list[tuple[str, str, bool]] = field(default_factory=list)  # (type, name, static)
     abstract_members: bool = False  # declares abstract methods (an anonymous subclass would not compile)
+    type_params: list[str] = field(default_factory=list)  # declared type variables, in order
+    supertypes: list[str] = field(default_factory=list)  # extends/implements clauses, as written
+    methods: list["MethodInfo"] = field(default_factory=list)  # declared methods (signatures)
+
+
+@dataclass
+class MethodInfo:
+    name: str
+    return_type: str
+    params: list[tuple[str, str]]  # (type, name)
+    abstract: bool  # no body (interface method without default/static, or `abstract`)
+
+
+# Abstract methods of JDK supertypes a skeleton class may declare (`implements Comparable<T>`);
+# type variables by position. Marker interfaces have none. A supertype not here and not in the
+# context makes the class unconstructible.
+JDK_ABSTRACT: dict[str, tuple[list[str], list[MethodInfo]]] = {
+    "Serializable": ([], []), "java.io.Serializable": ([], []), "Cloneable": ([], []), "RandomAccess": ([], []),
+    "Object": ([], []),
+    "Comparable": (["T"], [MethodInfo("compareTo", "int", [("T", "o")], True)]),
+    "Iterable": (["T"], [MethodInfo("iterator", "java.util.Iterator<T>", [], True)]),
+    "Iterator": (["T"], [MethodInfo("hasNext", "boolean", [], True), MethodInfo("next", "T", [], True)]),
+    "Comparator": (["T"], [MethodInfo("compare", "int", [("T", "a"), ("T", "b")], True)]),
+    "Runnable": ([], [MethodInfo("run", "void", [], True)]),
+    "Callable": (["V"], [MethodInfo("call", "V", [], True)]),
+    "AutoCloseable": ([], [MethodInfo("close", "void", [], True)]),
+    "Closeable": ([], [MethodInfo("close", "void", [], True)]),
+    "CharSequence": ([], [MethodInfo("length", "int", [], True), MethodInfo("charAt", "char", [("int", "i")], True),
+                          MethodInfo("subSequence", "CharSequence", [("int", "a"), ("int", "b")], True)]),
+}
 
 
 _DECL = re.compile(r"((?:\b(?:public|protected|private|static|final|abstract|sealed|non-sealed|strictfp)\s+)*)"
@@ -343,6 +394,7 @@ def scan_classes(source: str) -> dict[str, ClassInfo]:
             hdr = clean[m.end(): clean.find("{", m.end())]
             if info.abstract and re.search(r"\bimplements\b", hdr):
                 info.abstract_members = True  # inherited abstract methods an anonymous subclass would lack
+            info.type_params, info.supertypes = _header_types(hdr)
             if kind == "record":
                 if "(" in hdr:
                     info.constructors.append(_split_params(hdr[hdr.index("(") + 1: hdr.rindex(")")]))
@@ -361,6 +413,10 @@ def scan_classes(source: str) -> dict[str, ClassInfo]:
                     cls.constructors[-1] = [("__private__", "x")]
             elif re.search(r"\babstract\b", stmt):
                 cls.abstract_members = True
+                _add_method(cls, stmt, abstract=True)
+            elif "(" in stmt.split("=")[0]:
+                bodiless = clean[end:end + 1] == ";" and not re.search(r"\b(default|static|native)\b", stmt)
+                _add_method(cls, stmt, abstract=bodiless and cls.kind == "interface")
             elif clean[end:end + 1] == ";" and "(" not in stmt.split("=")[0]:
                 fm = re.match(r"((?:\b(?:public|protected|private|static|final|transient|volatile)\s+)*)"
                               r"([\w.<>\[\], ?]+?)\s+(\w+)\s*(=.*)?$", stmt.strip(), re.S)
@@ -373,6 +429,101 @@ def scan_classes(source: str) -> dict[str, ClassInfo]:
             continue
         i += 1
     return classes
+
+
+_METHOD = re.compile(r"^\s*((?:\b(?:public|protected|private|static|final|abstract|synchronized|native|default|"
+                     r"strictfp)\s+)*)(<[^()]*>\s+)?([\w.<>\[\], ?]+?)\s+(\w+)\s*\(([^)]*)\)", re.S)
+
+
+def _add_method(cls: ClassInfo, stmt: str, abstract: bool) -> None:
+    m = _METHOD.match(re.sub(r"@\w+(\([^)]*\))?\s*", "", stmt))
+    if m and m.group(4) != cls.name:
+        cls.methods.append(MethodInfo(m.group(4), m.group(3).strip(), _split_params(m.group(5)), abstract))
+
+
+def _header_types(hdr: str) -> tuple[list[str], list[str]]:
+    """(type parameters, supertypes) of a declaration header `<T> extends A<T> implements B, C`."""
+    hdr = hdr.strip()
+    params: list[str] = []
+    if hdr.startswith("<"):
+        depth = 0
+        for i, ch in enumerate(hdr):
+            depth += (ch == "<") - (ch == ">")
+            if depth == 0:
+                params = [re.split(r"\s+extends\s+", p.strip())[0] for p in _split_top_level(hdr[1:i])]
+                hdr = hdr[i + 1:]
+                break
+    if "(" in hdr:  # a record's components
+        hdr = hdr[hdr.rindex(")") + 1:]
+    supers: list[str] = []
+    for m in re.finditer(r"\b(extends|implements|permits)\b", hdr):
+        if m.group(1) == "permits":
+            continue
+        rest = hdr[m.end():]
+        stop = re.search(r"\b(extends|implements|permits)\b", rest)
+        supers += [t for t in _split_top_level(rest[: stop.start()] if stop else rest) if t]
+    return params, supers
+
+
+def _split_top_level(s: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in s:
+        depth += (ch == "<") - (ch == ">")
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    return out + ([cur.strip()] if cur.strip() else [])
+
+
+def _substitute(t: str, mapping: Mapping[str, str]) -> str:
+    for var, value in mapping.items():
+        t = re.sub(r"(?<![\w.])" + re.escape(var) + r"(?![\w])", value, t)
+    return t
+
+
+def abstract_methods(info: ClassInfo, classes: Mapping[str, ClassInfo], implemented: set[tuple[str, int]]
+                     ) -> list[MethodInfo]:
+    """The abstract methods a concrete subclass of `info` must implement: declared abstract in
+    the class chain or in the (context or JDK) interfaces it implements, minus those implemented
+    on the way; type variables replaced by their arguments (raw: Object). Raises Unsupported when
+    a supertype is neither in the context nor a known JDK type."""
+    found: dict[tuple[str, int], MethodInfo] = {}
+    done = set(implemented)
+    seen: set[str] = set()
+
+    def visit(name: str, args: list[str], concrete_chain: bool) -> None:
+        base = _strip_generics(name).split(".")[-1] if name not in JDK_ABSTRACT else name
+        key = base + "<" + ",".join(args) + ">"
+        if key in seen:
+            return
+        seen.add(key)
+        cls = classes.get(base)
+        if cls is not None:
+            mapping = {v: (args[i] if i < len(args) else "Object") for i, v in enumerate(cls.type_params)}
+            methods, supers = cls.methods, [_substitute(t, mapping) for t in cls.supertypes]
+        elif base in JDK_ABSTRACT or _strip_generics(name) in JDK_ABSTRACT:
+            tvars, jdk_methods = JDK_ABSTRACT.get(base) or JDK_ABSTRACT[_strip_generics(name)]
+            mapping = {v: (args[i] if i < len(args) else "Object") for i, v in enumerate(tvars)}
+            methods, supers = jdk_methods, []
+        else:
+            raise Unsupported(hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"supertype {name} not in the context")
+        interface = cls is None or cls.kind == "interface"
+        for mi in methods:
+            k = (mi.name, len(mi.params))
+            if not mi.abstract:
+                if concrete_chain or not interface:
+                    done.add(k)
+                continue
+            if k not in done and k not in found:
+                found[k] = MethodInfo(mi.name, _substitute(mi.return_type, mapping),
+                                      [(_substitute(t, mapping), n) for t, n in mi.params], True)
+        for sup in supers:
+            visit(sup, [_substitute(a, mapping) for a in _type_args(sup)], concrete_chain and not interface)
+
+    visit(info.name, [], True)
+    return [mi for k, mi in found.items() if k not in done]
 
 
 def _blank_comments_and_strings(s: str) -> str:
@@ -494,13 +645,19 @@ RUNTIME = r'''
     }
 
     static void setField(Object obj, String name, Object value) {
-        try {
-            java.lang.reflect.Field f = obj.getClass().getDeclaredField(name);
-            f.setAccessible(true);
-            f.set(obj, value);
-        } catch (ReflectiveOperationException e) {
-            throw new RuntimeException(e);
+        for (Class<?> k = obj.getClass(); k != null; k = k.getSuperclass()) {
+            try {
+                java.lang.reflect.Field f = k.getDeclaredField(name);
+                f.setAccessible(true);
+                f.set(obj, value);
+                return;
+            } catch (NoSuchFieldException e) {
+                continue;
+            } catch (ReflectiveOperationException e) {
+                throw new RuntimeException(e);
+            }
         }
+        throw new RuntimeException("no field " + name);
     }
 
     static Throwable cause(Throwable t) {
@@ -761,7 +918,7 @@ def _generate(record: FunctionRecord, expand: bool) -> HarnessPlan | Untestable:
     if owner is None:
         return Untestable(hc.CONTEXT_BROKEN, f"class {record.class_name} not found in the context")
     type_params = set(re.findall(r"\b([A-Z]\w*)\b", record.type_parameters or ""))
-    gen = JavaGen(classes, type_params)
+    gen = JavaGen(classes, type_params, {owner.name: {(record.name, len(record.parameters))}})
     static = "static" in record.modifiers or owner.kind == "interface" and "default" not in record.modifiers
     lines: list[str] = []
     try:

@@ -31,7 +31,8 @@ from pipeline.records import MARKER, FunctionRecord
 from pipeline.harness_run import normalize_solution
 
 DEFAULT_SEEDS = (1, 2, 3, 4, 5)
-MAX_VARIANTS = 24  # generator combinations tried in the probe
+MAX_VARIANTS = 24  # generator combinations tried in the probe (per instance strategy)
+OBJ_KEY = "@obj"  # in a choice: how the instance is built, "init" (the constructor) or "bare" (no __init__)
 MAX_CANDIDATES = 4  # per parameter (file parameters of unknown format try every format)
 PROBE_CALL_LIMIT = 2.0  # seconds per call inside the probe
 
@@ -469,6 +470,7 @@ class Target:
     ctor_params: list[Param]  # instance methods/properties: constructor parameters
     is_async: bool = False
     attr_params: list[Param] = field(default_factory=list)  # skeleton attributes `self.x = None`, set after construction
+    self_attrs: list[Param] = field(default_factory=list)  # instance attributes the method reads (bare instances)
 
 
 def _find_def(tree: ast.AST, name: str, line: int) -> tuple[ast.AST | None, list[ast.AST]]:
@@ -488,10 +490,37 @@ def _find_def(tree: ast.AST, name: str, line: int) -> tuple[ast.AST | None, list
     return best if best else (None, [])
 
 
-def _class_params(cls: ast.ClassDef, source: str) -> list[ast.arguments] | list[Param] | None:
-    for stmt in cls.body:
-        if isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
-            return _params_of(stmt, source, skip_first=True)
+def _class_index(tree: ast.AST) -> dict[str, ast.ClassDef]:
+    out: dict[str, ast.ClassDef] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            out.setdefault(node.name, node)
+    return out
+
+
+def _bases(cls: ast.ClassDef, classes: Mapping[str, ast.ClassDef]) -> list[ast.ClassDef]:
+    """The class and its ancestors defined in the program, nearest first (no cycles)."""
+    out, todo = [], [cls]
+    while todo:
+        c = todo.pop(0)
+        if c in out:
+            continue
+        out.append(c)
+        for b in c.bases:
+            name = ast.unparse(b).split(".")[-1].split("[")[0]
+            if name in classes:
+                todo.append(classes[name])
+    return out
+
+
+def _class_params(cls: ast.ClassDef, source: str,
+                  classes: Mapping[str, ast.ClassDef] | None = None) -> list[ast.arguments] | list[Param] | None:
+    """Constructor parameters: the class's own `__init__`, else the nearest one among its bases
+    defined in the program (an inherited constructor takes the same arguments)."""
+    for owner in _bases(cls, classes or {}):
+        for stmt in owner.body:
+            if isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":
+                return _params_of(stmt, source, skip_first=True)
     decorated = any("dataclass" in ast.unparse(d) for d in cls.decorator_list)
     if decorated:
         out = []
@@ -549,10 +578,67 @@ def analyse(record: FunctionRecord, program: str) -> Target | Untestable:
         return Target(record.name, "staticmethod", path, _params_of(fn, program, False), [], is_async)
     if "classmethod" in decorators:
         return Target(record.name, "classmethod", path, _params_of(fn, program, True), [], is_async)
-    ctor = _class_params(owner, program)
+    classes = _class_index(tree)
+    ctor = list(_class_params(owner, program, classes) or [])
     kind = "property" if decorators & {"property", "cached_property", "lazyproperty"} else "method"
-    return Target(record.name, kind, path, _params_of(fn, program, True), list(ctor or []), is_async,
-                  _placeholder_attributes(owner))
+    return Target(record.name, kind, path, _params_of(fn, program, True), ctor, is_async,
+                  _placeholder_attributes(owner), _self_attributes(fn, owner, classes, ctor))
+
+
+def _self_attributes(fn: ast.AST, owner: ast.ClassDef, classes: Mapping[str, ast.ClassDef],
+                     ctor: list[Param]) -> list[Param]:
+    """Instance attributes the method reads (`self.x`, `self.x += …`) that the class does not
+    define (methods, properties, class variables), with a type hint when the skeleton gives one:
+    a class-level annotation, `self.x: T` or `self.x = <constructor parameter>`. A bare instance
+    (built without `__init__`) gets generated values for them."""
+    defined: set[str] = set()
+    hints: dict[str, tuple[str | None, str | None]] = {}
+    by_name = {p.name: p for p in ctor}
+    for cls in _bases(owner, classes):
+        for stmt in cls.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                defined.add(stmt.name)
+            elif isinstance(stmt, ast.Assign):
+                defined |= {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                if stmt.value is not None and "ClassVar" in ast.unparse(stmt.annotation):
+                    defined.add(stmt.target.id)
+                else:
+                    hints.setdefault(stmt.target.id, (ast.unparse(stmt.annotation), None))
+        init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+        for node in ast.walk(init) if init else ():
+            target = value = annotation = None
+            if isinstance(node, ast.AnnAssign):
+                target, value, annotation = node.target, node.value, ast.unparse(node.annotation)
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                    and target.value.id == "self"):
+                continue
+            if annotation:
+                hints.setdefault(target.attr, (annotation, None))
+            elif isinstance(value, ast.Name) and value.id in by_name:
+                p = by_name[value.id]
+                hints.setdefault(target.attr, (p.annotation, p.default))
+    read: list[str] = []
+    for node in ast.walk(fn):
+        attr = None
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            if isinstance(node.ctx, ast.Load):
+                attr = node.attr
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Attribute) and isinstance(
+                node.target.value, ast.Name) and node.target.value.id == "self":
+            attr = node.target.attr
+        if attr and attr not in defined and not attr.startswith("__") and attr not in read:
+            read.append(attr)
+    read.sort(key=lambda a: (getattr(_first_use(fn, a), "lineno", 0), getattr(_first_use(fn, a), "col_offset", 0)))
+    return [Param(a, "attribute", *hints.get(a, (None, None))) for a in read]
+
+
+def _first_use(fn: ast.AST, attr: str) -> ast.AST | None:
+    return min((n for n in ast.walk(fn) if isinstance(n, ast.Attribute) and n.attr == attr
+                and isinstance(n.value, ast.Name) and n.value.id == "self"),
+               key=lambda n: (n.lineno, n.col_offset), default=None)
 
 
 def _placeholder_attributes(cls: ast.ClassDef) -> list[Param]:
@@ -616,7 +702,8 @@ def _call_source(t: Target, choice: Mapping[str, str]) -> tuple[str, str, str, s
     generator functions used. Argument keys: parameter names; constructor's: `init.<name>`."""
     used: set[str] = set()
     lines = ["def _h_args_{v}(r):", "    a = {{}}"]
-    for prefix, params in (("init.", t.ctor_params), ("attr.", t.attr_params), ("", t.params)):
+    for prefix, params in (("init.", t.ctor_params), ("attr.", t.attr_params), ("self.", t.self_attrs),
+                           ("", t.params)):
         for p in params:
             spec = choice.get(prefix + p.name, "default")
             if spec == "default":
@@ -639,12 +726,17 @@ def _call_source(t: Target, choice: Mapping[str, str]) -> tuple[str, str, str, s
         return ", ".join(parts)
 
     cls = t.class_path
-    if t.call_kind in ("method", "property"):
-        make_obj = f"def _h_obj_{{v}}(a):\n    obj = {cls}({arglist(t.ctor_params, 'init.')})"
+    if t.call_kind in ("method", "property") and choice.get(OBJ_KEY) == "bare":
+        # without __init__ (the skeleton's is partial): the attributes the method reads get values
+        make_obj = (f"def _h_obj_{{v}}(a):\n    obj = _h_new({cls})\n    for k, v in a.items():\n"
+                    "        if k.startswith('self.'):\n            setattr(obj, k[5:], v)\n    return obj")
+    elif t.call_kind in ("method", "property"):
+        make_obj = f"def _h_obj_{{v}}(a):\n    obj = _h_concrete({cls})({arglist(t.ctor_params, 'init.')})"
         if t.attr_params:
             make_obj += ("\n    for k, v in a.items():\n        if k.startswith('attr.'):\n"
                          "            setattr(obj, k[5:], v)")
         make_obj += "\n    return obj"
+    if t.call_kind in ("method", "property"):
         target = f"obj.{t.name}"
     else:
         make_obj = "def _h_obj_{v}(a):\n    return None"
@@ -833,20 +925,28 @@ def generate(
         return Untestable(need[0], need[1])
     known = _class_names(program_ref)
     doc_types = docstring_types(record.docstring)
-    keys: list[str] = []
-    cands: dict[str, list[str]] = {}
-    for prefix, params in (("init.", target.ctor_params), ("attr.", target.attr_params), ("", target.params)):
-        for p in params:
-            ranked = rank_candidates(p, doc_types if not prefix else {}, known)
-            usable = [c for c in ranked if not c.startswith("!")]
-            if not usable:
-                bad = ranked[0] if ranked else _UNSUPPORTED
-                if bad.startswith(_OBJECT):
-                    return Untestable(hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"{p.name}: {bad[len(_OBJECT):]}")
-                return Untestable(hc.UNSUPPORTED_TYPE, f"{p.name}: {p.annotation or doc_types.get(p.name)}")
-            cands[prefix + p.name] = usable
-            keys.append(prefix + p.name)
-    choices = _variants(keys, cands)
+    keys, cands, bad = _rank_all([("", target.params)], doc_types, known)
+    if bad:
+        return Untestable(*bad)
+    if target.call_kind in ("method", "property"):
+        # two ways to the instance, the real constructor first: `init` (constructor arguments and
+        # the skeleton's placeholder attributes generated) and `bare` (no __init__; the attributes
+        # the method reads generated)
+        choices = []
+        init_keys, init_cands, init_bad = _rank_all([("init.", target.ctor_params), ("attr.", target.attr_params)],
+                                                    {}, known)
+        if not init_bad:
+            choices += [{OBJ_KEY: "init", **c} for c in _variants(init_keys + keys, {**cands, **init_cands})]
+        bare_keys, bare_cands, bare_bad = _rank_all([("self.", target.self_attrs)], {}, known)
+        if not bare_bad:
+            choices += [{OBJ_KEY: "bare", **c} for c in _variants(bare_keys + keys, {**cands, **bare_cands})]
+        if not choices:
+            return Untestable(*(init_bad or bare_bad))
+        cands.update(init_cands)
+        cands.update(bare_cands)
+        keys += init_keys + bare_keys
+    else:
+        choices = _variants(keys, cands)
     probe_program = build_program(context, target, choices, probe=True, seeds=seeds,
                                   call_limit=min(PROBE_CALL_LIMIT, timeout))
     run = hc.run_seeds("python", hc.insert_solution(probe_program, reference), [0], python=python,
@@ -865,8 +965,30 @@ def generate(
     first = next((p.name for p in target.params), None)
     stubs = stubs_for(record.code, record.body, first if target.call_kind != "property" else None)
     return HarnessPlan(language="python", program=program, reference=reference, stubs=stubs,
-                       has_inputs=bool(keys) and any(c != "default" for c in choices[v].values()),
+                       has_inputs=any(c != "default" for k, c in choices[v].items() if k != OBJ_KEY),
                        generators=dict(choices[v]))
+
+
+def _rank_all(groups: list[tuple[str, list[Param]]], doc_types: Mapping[str, str], known: set[str],
+              ) -> tuple[list[str], dict[str, list[str]], tuple[str, str] | None]:
+    """(keys, ranked generator specs per key, why not) for groups of (key prefix, parameters).
+    Attributes are ranked by their name without leading underscores."""
+    keys: list[str] = []
+    cands: dict[str, list[str]] = {}
+    for prefix, params in groups:
+        for p in params:
+            ranked_as = Param(p.name.lstrip("_") or p.name, p.kind, p.annotation, p.default) \
+                if p.kind == "attribute" else p
+            ranked = rank_candidates(ranked_as, doc_types if not prefix else {}, known)
+            usable = [c for c in ranked if not c.startswith("!")]
+            if not usable:
+                bad = ranked[0] if ranked else _UNSUPPORTED
+                if bad.startswith(_OBJECT):
+                    return keys, cands, (hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"{p.name}: {bad[len(_OBJECT):]}")
+                return keys, cands, (hc.UNSUPPORTED_TYPE, f"{p.name}: {p.annotation or doc_types.get(p.name)}")
+            cands[prefix + p.name] = usable
+            keys.append(prefix + p.name)
+    return keys, cands, None
 
 
 def _class_names(program: str) -> set[str]:

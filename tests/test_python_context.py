@@ -149,3 +149,36 @@ def test_every_python3_context_compiles_without_undefined_names(extracted):
 def test_python2_items_still_have_context(extracted):
     recs, _, _ = extracted
     assert MARKER in recs["py2_tool.main"].context_code
+
+
+def test_token_count_matches_regex():
+    from pipeline.context_python import _TOKEN, count_tokens
+
+    for code in ("", "a", " a", "x=1", "def f(a, b):\n\treturn a+b  # c\n", "s = 'ÄÖ' + x\n", "\x1c\x1fa.b",
+                 "__init__(self)\r\n", "1.5e-3 ** 2", "a\u00a0b", "x\x0b\x0cy", "£"):
+        assert count_tokens(code) == len(_TOKEN.findall(code)), repr(code)
+
+
+def test_records_do_not_depend_on_hash_seed(tmp_path):
+    # sets of names and dotted chains must never reach the output in their iteration order
+    import os
+    import subprocess
+    import sys
+
+    pkg = tmp_path / "repo" / "pkg"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("".join(f"def f{i}(x):\n    return x + {i}\n\n" for i in range(12)))
+    (pkg / "b.py").write_text("from pkg import a\n\n\ndef use(x):\n    return "
+                              + " + ".join(f"a.f{i}(x)" for i in range(12)) + "\n")
+    script = ("import sys, hashlib; from pipeline.extract import extract_repo\n"
+              "rs, _ = extract_repo(sys.argv[1], languages=('python',))\n"
+              "print(hashlib.sha256(repr([(r.id, r.context_code, r.callees, r.used_imports, r.globals_used, "
+              "r.unresolved) for r in rs]).encode()).hexdigest())\n")
+    digests = set()
+    for seed in ("1", "2", "3", "4"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "repo")], capture_output=True, text=True,
+                             env=env, check=True, timeout=120)
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1

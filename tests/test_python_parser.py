@@ -155,3 +155,45 @@ class C(np.ndarray):
     assert set(c.class_attrs) == {"size"} and set(c.attributes) == {"n", "z"}
     assert c.attributes["n"].source == "self.n = n"
     assert s.statements[s.bindings["K"][0]].refs == {"np"}
+
+
+def test_walk_skips_only_bodies_with_nothing_to_find():
+    # the statement walk enters a function body only if it holds a def, class, import, Python 2
+    # statement, except clause or error (or, in a method, an assignment to an attribute)
+    src = b'''class C:
+    def m(self, flag):
+        if flag:
+            for i in range(3):
+                self.a, self.b = i, flag
+        return self.a
+
+    def plain(self):
+        return 1
+
+def f():
+    try:
+        from json import loads
+    except ImportError:
+        loads = None
+    while True:
+        with open("x") as fh:
+            def inner():
+                return fh
+            return inner
+'''
+    s = summarize_python("w.py", src)
+    assert set(s.classes["C"].attributes) == {"a", "b"}
+    assert s.classes["C"].attributes["a"].method == "m"
+    f = next(fn for fn in s.functions if fn.qualname == "f")
+    assert [b.name for b in f.local_imports] == ["loads"]
+    assert "f.<locals>.inner" in {fn.qualname for fn in s.functions}
+    assert not s.python2
+    assert summarize_python("p.py", b"def f():\n    if x:\n        print 'a'\n").python2
+
+
+def test_python2_literals_only_in_code():
+    assert summarize_python("p.py", b"def f():\n    return 10L\n").python2
+    assert summarize_python("p.py", b"x = `y`\n").python2
+    ok = b'def f():\n    """Use ``x`` and `y`; 0777 and 10L in text."""\n    # 0777 ur"a" `b`\n    return 0\n'
+    assert not summarize_python("p3.py", ok).python2
+    assert not summarize_python("p3.py", b"x = 0x1F + 0 + 10 + 0.5\n").python2
