@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from pipeline.records import MARKER
+from pipeline.writer import atomic_write_bytes, file_sha256
 
 CHECK_VERSION = "audit_v3"  # bump when a check changes, so cached results are not reused
 
@@ -721,21 +722,11 @@ def update_manifest_and_card(out_dir: str | Path, summary: dict[str, Any]) -> No
         card = head + block + tail.lstrip("\n")
     else:
         card = card.rstrip("\n") + ("\n\n" if card else "") + block
-    tmp = card_path.with_name(".README.md.tmp")
-    tmp.write_text(card, encoding="utf-8")
-    os.replace(tmp, card_path)
+    atomic_write_bytes(card_path, card.encode("utf-8"))
     manifest["audit"] = summary
     for rel, info in (manifest.get("files") or {}).items():
         if isinstance(info, dict) and "sha256" in info and (out / rel).is_file():
-            info["sha256"] = _sha256(out / rel)
-    tmp = manifest_path.with_name(".manifest.json.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    os.replace(tmp, manifest_path)
+            info["sha256"] = file_sha256(out / rel)
+    atomic_write_bytes(manifest_path, (json.dumps(manifest, indent=2, sort_keys=False) + "\n").encode("utf-8"))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()

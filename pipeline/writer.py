@@ -103,7 +103,7 @@ def sorted_table(rows: Iterable[dict[str, Any]]) -> pa.Table:
     return rows_to_item_table(sorted(rows, key=row_sort_key))
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -178,7 +178,7 @@ def write_dataset(out_dir: str | Path, kept_rows: list[dict[str, Any]], rejected
     atomic_write_bytes(out / "README.md", card.encode("utf-8"))
     files["README.md"] = {}
     for rel, info in files.items():
-        info["sha256"] = _sha256(out / rel)
+        info["sha256"] = file_sha256(out / rel)
     full["files"] = files
     atomic_write_bytes(out / MANIFEST, _json_bytes(full))  # completion marker, last
     return full

@@ -226,8 +226,8 @@ def test_store_results_and_manifest(tmp_path):
     audit.update_manifest_and_card(out, summarise(rows))  # idempotent
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"] == {"python": 2} and manifest["audit"]["all"]["context_ok"] == 2
-    assert manifest["files"]["python/train.parquet"]["sha256"] == audit._sha256(out / "python" / "train.parquet")
-    assert manifest["files"]["README.md"]["sha256"] == audit._sha256(out / "README.md")
+    assert manifest["files"]["python/train.parquet"]["sha256"] == audit.file_sha256(out / "python" / "train.parquet")
+    assert manifest["files"]["README.md"]["sha256"] == audit.file_sha256(out / "README.md")
     card = (out / "README.md").read_text()
     assert card.startswith("# Card\n") and card.count("## Context audit") == 1
     assert "| o/r | 3 | 3 | 2 | 66.7% |" in card
