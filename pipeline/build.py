@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import __version__ as PIPELINE_VERSION

@@ -18,10 +18,8 @@ visited sorted, definitions and imports in first-use order.
 from __future__ import annotations
 
 import builtins
-import gc
 import re
 import sys
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -873,29 +871,8 @@ class _Resolver:
             return
 
 
-@contextmanager
-def _cycle_collector_paused():
-    """Extraction allocates millions of small objects that live until it ends (summaries, index,
-    records); each full pass of the cycle collector re-walks all of them, about 15% of the run.
-    None of them is in a reference cycle (scopes keep no parent link, the compiled steps are
-    cleared at the end), so pausing the collector frees nothing later than reference counting
-    does. It is re-enabled only if it was enabled on entry."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def extract_python_files(files: list[SourceFile], info, stats) -> list:
     """The Python backend of `pipeline.extract`: records for every function of `files`."""
-    with _cycle_collector_paused():
-        return _extract_python_files(files, info, stats)
-
-
-def _extract_python_files(files: list[SourceFile], info, stats) -> list:
     root = getattr(info, "root", None)
     names = module_names([sf.path for sf in files], Path(root) if root else None)
     ctxs: list[FileCtx] = []
