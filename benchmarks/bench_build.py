@@ -1,8 +1,9 @@
 """Benchmark a whole `biocoder build` over local repositories (prints figures; not a test).
 
-    python benchmarks/bench_build.py REPO_DIR... [--jobs 2] [--harness/--no-harness] [--work DIR]
+    python benchmarks/bench_build.py [OWNER/NAME=]REPO_DIR... [--jobs 2] [--harness/--no-harness] [--work DIR]
 
-Each directory (a git checkout) becomes an entry `bench/<dirname>` cloned over file://.
+Each directory (a git checkout) becomes an entry cloned over file://, named OWNER/NAME when
+given (a local mirror standing in for GitHub: permalinks point there), else local/<dirname>.
 Clones are made first with `biocoder fetch` (timed apart: the target excludes cloning), then
 the build runs twice: the first does all the work, the second must find nothing new.
 Prints wall times, the per-stage timings from manifest.json and the funnel.
@@ -44,7 +45,7 @@ def run(cmd: list[str], env: dict[str, str]) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("repos", nargs="+", type=Path)
+    ap.add_argument("repos", nargs="+", help="[OWNER/NAME=]DIR")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--harness", action=argparse.BooleanOptionalAction, default=False,
                     help="include test-harness generation and validation (slow: sandbox runs per item)")
@@ -53,13 +54,19 @@ def main() -> None:
 
     work = args.work or Path(tempfile.mkdtemp(prefix="bench_build_"))
     work.mkdir(parents=True, exist_ok=True)
-    dirs = [d.resolve() for d in args.repos if d.is_dir()]
+    named = []
+    for arg in args.repos:
+        name, _, path = arg.rpartition("=")
+        d = Path(path).resolve()
+        if d.is_dir():
+            named.append((name or f"local/{d.name}", d))
+    dirs = [d for _, d in named]
     listing = work / "repos.csv"
     with open(listing, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["repo_name", "url"])
-        for d in dirs:
-            w.writerow([f"bench/{d.name}", d.as_uri()])
+        for name, d in named:
+            w.writerow([name, d.as_uri()])
     mb = sum(source_bytes(d) for d in dirs) / 1e6
     config = work / "config.toml"
     config.write_text(f"[harness]\nenabled = {'true' if args.harness else 'false'}\n")

@@ -122,6 +122,7 @@ def _run_stages(snapshot: RepoSnapshot, config: Config, result: RepoResult,
     from pipeline.extract import extract_repo
     from pipeline.filters import run_filters
     from pipeline.prompts import add_prompts
+    from pipeline.repolist import web_url
     from pipeline.validate import add_harnesses
 
     def enter(stage: str) -> float:
@@ -132,7 +133,7 @@ def _run_stages(snapshot: RepoSnapshot, config: Config, result: RepoResult,
 
     t = enter("extract")
     records, stats = extract_repo(
-        Path(snapshot.checkout), repo=snapshot.repo, commit=snapshot.commit, repo_url=snapshot.source,
+        Path(snapshot.checkout), repo=snapshot.repo, commit=snapshot.commit, repo_url=web_url(snapshot.repo, snapshot.source),
         license=snapshot.license or "unknown", languages=tuple(config.languages),
         max_file_bytes=config.max_file_bytes,
     )

@@ -197,7 +197,7 @@ _STRINGS = pa.list_(pa.string())
 FUNCTION_FIELDS: list[tuple[str, pa.DataType, str]] = [
     ("id", pa.string(), "stable id: hash of repo, commit, path, qualified signature (and occurrence)"),
     ("repo", pa.string(), "repository identity, owner/name"),
-    ("repo_url", pa.string(), "where the repository was cloned from"),
+    ("repo_url", pa.string(), "web address from the repository identity (owner/name: GitHub), else where it was cloned from"),
     ("commit", pa.string(), "commit SHA the code was taken from"),
     ("path", pa.string(), "file path relative to the repository root"),
     ("language", pa.string(), "python or java"),

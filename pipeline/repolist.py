@@ -174,6 +174,20 @@ def normalize_identity(name: str) -> str:
     return "/".join(parts)
 
 
+def web_url(repo: str, source: str = "") -> str:
+    """The repository's web address from its identity: `owner/name` is GitHub, `host.tld/path`
+    that host; local and unknown identities fall back to `source`. A local mirror named
+    `owner/name` therefore still gets GitHub permalinks."""
+    parts = repo.split("/")
+    if parts[0] == "local" or len(parts) < 2:
+        return source
+    if len(parts) == 2 and "." not in parts[0]:
+        return f"https://github.com/{repo}"
+    if "." in parts[0]:
+        return f"https://{repo}"
+    return source
+
+
 def normalize_commit(commit: Any) -> str | None:
     if commit is None:
         return None

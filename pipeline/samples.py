@@ -31,7 +31,7 @@ import subprocess
 from pathlib import Path
 
 SAMPLE_ROOT = Path(__file__).resolve().parent / "sample_repos"
-SAMPLE_OWNER = "biocoder-samples"
+SAMPLE_OWNER = "local"  # local/<name>: an identity with no web home, so no permalinks
 STATE_FILE = "biocoder-sample.json"
 _FORMAT = 1  # bump when the way commits are made changes
 

@@ -20,7 +20,7 @@ def samples_dir(tmp_path_factory):
 
 def test_materialize_is_deterministic_and_idempotent(samples_dir, tmp_path):
     rows = list(csv.DictReader(open(samples_dir / "repos.csv")))
-    assert [r["repo_name"] for r in rows] == [f"biocoder-samples/{n}" for n in SAMPLES]
+    assert [r["repo_name"] for r in rows] == [f"local/{n}" for n in SAMPLES]
     mtime = (samples_dir / "seqtools.git" / "HEAD").stat().st_mtime_ns
     materialize_samples(samples_dir)  # reused, not rebuilt
     assert (samples_dir / "seqtools.git" / "HEAD").stat().st_mtime_ns == mtime
