@@ -82,12 +82,12 @@ def main() -> None:
     t_first = run(build, env)
     manifest = json.loads((out / "manifest.json").read_text())
     t_second = run(build, env)
-    again = json.loads((out / "manifest.json").read_text())
+    again = json.loads((out / "stats" / "runs.jsonl").read_text().splitlines()[-1])
 
     print(f"build, first run:                  {t_first:7.1f} s   ({mb / t_first:.2f} MB/s end to end)")
     print(f"build, re-run with nothing new:    {t_second:7.1f} s   ({100 * t_second / t_first:.0f}% of the first)")
-    print(f"  repositories served from the per-repo cache on the re-run: "
-          f"{sum(r['from_cache'] for r in again['repos'])}/{len(again['repos'])}")
+    print(f"  re-run: {again['from_cache']}/{again['repos']} repositories from the per-repo cache, "
+          f"{again['processed']} processed, dataset {'left as it was' if again['up_to_date'] else 'rewritten'}")
     print("per-repository stages (CPU-bound work, summed over repositories, first run):")
     for stage, seconds in manifest["timings"]["per_repo"].items():
         print(f"  {stage:<10} {seconds:8.1f} s")

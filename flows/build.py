@@ -17,7 +17,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.futures import wait
 
 from pipeline.acquire import RepoSnapshot, acquire
-from pipeline.build import WORK_DIRNAME, RepoResult, finish_build, process_repo
+from pipeline.build import WORK_DIRNAME, RepoResult, finish_build, process_repo, record_run
 from pipeline.config import AcquireConfig, Config
 from pipeline.repolist import RepoEntry
 
@@ -148,9 +148,14 @@ def build_flow(
                             extra_manifest={"mode": mode})
     t_finish = time.perf_counter() - t
     summary = summarize(manifest, results, snapshots)
+    if manifest.get("up_to_date"):
+        logger.info("nothing new: %s is up to date", out_dir)
     summary["seconds"] = {"repositories": round(t_repos, 2),
                           "finish": round(t_finish, 2), "total": round(time.perf_counter() - started, 2)}
-    _publish_artifacts(manifest, summary)
+    summary["up_to_date"] = bool(manifest.get("up_to_date"))
+    record_run(Path(out_dir), summary)
+    if not summary["up_to_date"]:
+        _publish_artifacts(manifest, summary)
     logger.info("done: %d items kept, %d repositories failed", summary["items"], summary["failed_repos"])
     return summary
 

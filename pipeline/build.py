@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import __version__ as PIPELINE_VERSION
@@ -164,12 +165,20 @@ def _run_stages(snapshot: RepoSnapshot, config: Config, result: RepoResult,
 # ------------------------------------------------------------------ global stages
 
 
-def read_repo_rows(results: list[RepoResult]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+def read_repo_tables(results: list[RepoResult]) -> tuple[list[dict[str, Any]], pa.Table]:
+    """Kept rows (as dicts, for dedup and splits) and rejected rows (left as one Arrow table:
+    they are only written back, and most rows of a build are rejected)."""
+    import pyarrow.compute as pc
+
+    kept: list[dict[str, Any]] = []
+    rejected = [ITEM_SCHEMA.empty_table()]
     for r in results:
         if r.status == "ok" and r.items_path:
-            rows.extend(pq.read_table(r.items_path, schema=ITEM_SCHEMA).to_pylist())
-    return rows
+            table = pq.read_table(r.items_path, schema=ITEM_SCHEMA)
+            dropped = pc.is_valid(table.column("drop_reason"))
+            kept.extend(table.filter(pc.invert(dropped)).to_pylist())
+            rejected.append(table.filter(dropped))
+    return kept, pa.concat_tables(rejected)
 
 
 def finish_build(
@@ -180,7 +189,16 @@ def finish_build(
     existing_splits: dict[str, str] | None = None,
     extra_manifest: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Dedup, splits and writing over all repositories; returns the manifest."""
+    """Dedup, splits and writing over all repositories; returns the manifest.
+
+    When OUT already holds a finished build of exactly these inputs (same repositories at the
+    same commits and statuses, same per-repo results, configuration and version), nothing is
+    rewritten: a re-run with nothing new only checks its caches."""
+    fingerprint = inputs_fingerprint(results, snapshots, config, existing_splits)
+    previous = _finished_manifest(Path(out_dir))
+    if previous is not None and previous.get("inputs_fingerprint") == fingerprint:
+        return {**previous, "up_to_date": True}
+
     from pipeline.dedup import dedup_rows
     from pipeline.filters import funnel_from_rows
     from pipeline.splits import assign_splits
@@ -188,24 +206,24 @@ def finish_build(
 
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    rows = read_repo_rows(results)
-    kept = [r for r in rows if r.get("drop_reason") is None]
-    rejected = [r for r in rows if r.get("drop_reason") is not None]
+    kept, rejected = read_repo_tables(results)
     timings["load"] = time.perf_counter() - t
 
     t = time.perf_counter()
     # Items of an existing build win their duplicate clusters, so extending never drops them.
     kept, dups = dedup_rows(kept, config, prefer_ids=set(existing_splits or {}))
-    rejected.extend(dups)
+    rejected = pa.concat_tables([rejected, rows_to_item_table(dups)])
     timings["dedup"] = time.perf_counter() - t
 
     t = time.perf_counter()
     kept = assign_splits(kept, config, existing_splits)
     timings["split"] = time.perf_counter() - t
 
-    funnel = funnel_from_rows(kept, rejected, config)
+    light = rejected.select(["id", "repo", "path", "language", "drop_reason"]).to_pylist()
+    funnel = funnel_from_rows(kept, light, config)
     by_repo = {r.repo: r for r in results}
     manifest: dict[str, Any] = {
+        "inputs_fingerprint": fingerprint,
         "funnel_table": funnel.rows(),
         "repos": [
             {
@@ -226,6 +244,40 @@ def finish_build(
         **(extra_manifest or {}),
     }
     return write_dataset(out_dir, kept, rejected, manifest, funnel, config)
+
+
+def record_run(out_dir: Path, summary: dict[str, Any]) -> None:
+    """Append one line per build/extend run to OUT/stats/runs.jsonl: what it processed, what
+    came from caches, what failed, how long it took (the manifest describes the dataset)."""
+    path = Path(out_dir) / "stats" / "runs.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **summary}) + "\n")
+
+
+def inputs_fingerprint(results: list[RepoResult], snapshots: list[RepoSnapshot], config: Config,
+                       existing_splits: dict[str, str] | None) -> str:
+    """Everything the global stages' output depends on."""
+    data = {
+        "version": PIPELINE_VERSION,
+        "config": config_hash(config),
+        "snapshots": [[s.repo, s.source, s.commit, s.status] for s in snapshots],
+        "results": sorted([r.repo, r.key, r.status, r.stage] for r in results),
+        "existing_splits": sorted((existing_splits or {}).items()),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _finished_manifest(out_dir: Path) -> dict[str, Any] | None:
+    """The manifest of a complete build in out_dir (every file it lists still there), else None."""
+    path = out_dir / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not all((out_dir / rel).is_file() for rel in manifest.get("files", {})):
+        return None
+    return manifest
 
 
 def _sum_timings(results: list[RepoResult]) -> dict[str, float]:

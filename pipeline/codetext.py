@@ -5,6 +5,7 @@ offline tokenizer, identifier splitting, docstring summaries. Pure functions of 
 from __future__ import annotations
 
 import io
+import functools
 import re
 import textwrap
 import tokenize
@@ -128,6 +129,7 @@ def split_identifier(text: str) -> list[str]:
     return [w.lower() for w in _WORD_RE.findall(text)]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same identifier words recur across a repository
 def singular(word: str) -> str:
     """Light singularisation, applied to text and lexicon alike (reads -> read, assemblies -> assembly)."""
     if len(word) > 4 and word.endswith("ies"):

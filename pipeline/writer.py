@@ -99,7 +99,14 @@ def row_sort_key(row: dict[str, Any]) -> tuple[str, str, int, str]:
     return (row.get("repo") or "", row.get("path") or "", int(row.get("start_line") or 0), row.get("id") or "")
 
 
-def sorted_table(rows: Iterable[dict[str, Any]]) -> pa.Table:
+SORT_KEYS = [("repo", "ascending"), ("path", "ascending"), ("start_line", "ascending"), ("id", "ascending")]
+
+
+def sorted_table(rows: Iterable[dict[str, Any]] | pa.Table) -> pa.Table:
+    """Rows in (repo, path, start_line, id) order. A table is sorted by Arrow (same order as
+    row_sort_key: UTF-8 byte order is code point order), without a trip through Python dicts."""
+    if isinstance(rows, pa.Table):
+        return rows.cast(ITEM_SCHEMA).sort_by(SORT_KEYS)
     return rows_to_item_table(sorted(rows, key=row_sort_key))
 
 
@@ -113,7 +120,7 @@ def file_sha256(path: Path) -> str:
 
 # ---------------------------------------------------------------- the dataset
 
-def write_dataset(out_dir: str | Path, kept_rows: list[dict[str, Any]], rejected_rows: list[dict[str, Any]],
+def write_dataset(out_dir: str | Path, kept_rows: list[dict[str, Any]], rejected_rows: list[dict[str, Any]] | pa.Table,
                   manifest: dict[str, Any], funnel: Funnel, config: Config | None = None,
                   title: str = "BioCoder-style bioinformatics code benchmark") -> dict[str, Any]:
     """Write the whole build to `out_dir`; returns the manifest written.
@@ -154,8 +161,9 @@ def write_dataset(out_dir: str | Path, kept_rows: list[dict[str, Any]], rejected
         for stale in sorted(lang_dir.glob("*.parquet")):
             if stale.stem not in config.splits:
                 stale.unlink()
-    atomic_write_table(out / REJECTED, sorted_table(rejected_rows))
-    files[REJECTED] = {"rows": len(rejected_rows)}
+    rejected_table = sorted_table(rejected_rows)
+    atomic_write_table(out / REJECTED, rejected_table)
+    files[REJECTED] = {"rows": rejected_table.num_rows}
     funnel.save(out / "stats")
     files["stats/funnel.json"] = {}
     files["stats/funnel.parquet"] = {}
@@ -167,10 +175,10 @@ def write_dataset(out_dir: str | Path, kept_rows: list[dict[str, Any]], rejected
         **manifest,
         "counts": {
             "kept": len(kept_rows),
-            "rejected": len(rejected_rows),
+            "rejected": rejected_table.num_rows,
             "per_language_split": counts,
             "rejected_per_reason": dict(sorted(Counter(
-                (r.get("drop_reason") or "").split(":", 1)[0] for r in rejected_rows).items())),
+                (reason or "").split(":", 1)[0] for reason in rejected_table.column("drop_reason").to_pylist()).items())),
             "funnel": funnel.to_dict(),
         },
     }

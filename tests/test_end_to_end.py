@@ -2,7 +2,7 @@
 harnesses proved in the sandbox -> dedup/splits/Parquet -> evaluate samples -> pass@k.
 
 The golden file pins what the sample build produces (ids, splits, drop reasons, dependency
-levels, validated harnesses). After an intended change, regenerate it with
+levels). After an intended change, regenerate it with
 `BIOCODER_UPDATE_GOLDEN=1 python -m pytest tests/test_end_to_end.py` and review the diff.
 """
 
@@ -52,8 +52,7 @@ def _golden_view(rows: list[dict]) -> list[dict]:
             "id": r["id"], "repo": r["repo"], "qualified_name": r["qualified_name"], "language": r["language"],
             "lines": [r["start_line"], r["end_line"]], "dependency_level": r["dependency_level"],
             "split": r["split"], "drop": (r["drop_reason"] or "").split(":", 1)[0] or None,
-            "harness_validated": r["harness_validated"],
-        }
+        }  # harness_validated is left out: a sandbox timeout on a loaded machine may flip it
         for r in rows
     ]
     return sorted(view, key=lambda v: (v["repo"], v["qualified_name"], v["id"]))
