@@ -6,11 +6,19 @@ arguments, calls the function (on an instance built from the class skeleton for 
 prints a canonical rendering of the result and of any argument the call changed
 (`harness_runtime_py`).
 
+A method's instance is built two ways, both probed, the real constructor first: `init` calls the
+class's `__init__` (its own or the nearest base's in the context) with generated arguments;
+`bare` skips `__init__` (a skeleton's keeps only placeholders and may not run) and gives the
+attributes the method reads generated values. Abstract methods the skeleton does not implement
+are cleared, since the real class is concrete.
+
 Argument generators are ranked per parameter from, in order: the annotation, the type named in
 the docstring (Google, NumPy, Sphinx/epytext), the default value, and the parameter's name when
 it has a domain meaning (seq, k, qual, cigar, chrom, fasta, …). Probing then runs the reference
 in the sandbox under a bounded set of generator combinations (all in one process) and keeps the
-first under which it returns normally on every seed (or nearly) and the output varies.
+first under which it returns normally on every seed (or nearly) and the output varies. When
+none does, a second probe extends every parameter's candidates with generic ones (small and
+signed ints, floats, words, lists of ints/floats/strings, dicts, bools, arrays).
 """
 
 from __future__ import annotations
@@ -124,6 +132,7 @@ _NAME_TOKENS: list[tuple[set[str], list[str]]] = [
     ({"chrom", "chromosome", "contig"}, ["chrom"]),
     ({"start", "begin", "pos", "position"}, ["int_pos"]),
     ({"end", "stop"}, ["int_end"]),
+    ({"idx", "index", "ind"}, ["int_index"]),
     ({"len", "length", "size", "num", "count", "k", "window", "width", "min", "max", "depth", "cutoff",
       "threshold", "n"}, ["int_small", "float_pos"]),
     ({"prob", "pvalue", "frac", "fraction", "freq", "rate", "ratio", "pct"}, ["prob"]),
@@ -250,25 +259,30 @@ def _doc_type_specs(text: str, known_classes: set[str]) -> list[str]:
             return [f"tuple[{inner[0]},...]"]
         kind = "set" if m.group(1) == "set" else "list"
         return [f"{kind}[{s}]" for s in inner[:2]]
-    for words, specs in (
+    def says(words: tuple[str, ...]) -> bool:
+        return any(re.search(r"(^|[\s(,/])" + re.escape(w) + r"($|[\s),/])", low) for w in words)
+
+    scalar = next((specs for words, specs in (
         (("str", "string", "basestring", "unicode", "text"), ["str"]),
         (("int", "integer", "long"), ["int"]),
         (("float", "double", "number", "numeric", "real"), ["float"]),
-        (("bool", "boolean"), ["bool"]),
+        (("bool", "boolean"), ["bool"])) if says(words)), [])
+    for words, specs in (
         (("dict", "dictionary", "mapping"), ["dict[str,int]", "dict[str,float]"]),
-        (("array_like", "array-like", "ndarray", "array", "numpy array", "np.array", "matrix"),
-         ["ndarray_float", "ndarray_int"]),
+        # `1-D array_like, int`: a container of the scalar named beside it
+        (("array_like", "array-like", "ndarray", "array", "numpy array", "np.array", "matrix", "vector"),
+         ["ndarray_int", "ndarray_float"] if scalar == ["int"] else ["ndarray_float", "ndarray_int"]),
         (("dataframe",), ["dataframe"]),
-        (("list",), ["list[int]", "list[str]"]),
+        (("list",), [f"list[{scalar[0]}]"] if scalar else ["list[int]", "list[str]"]),
         (("tuple",), ["tuple[int,int]"]),
         (("set",), ["set[str]"]),
         (("file", "path", "filename", "filepath"), [_UNKNOWN_FILE]),
-        (("function", "callable"), [_UNSUPPORTED]),
     ):
-        for w in words:
-            if re.search(r"(^|[\s(,/])" + re.escape(w) + r"($|[\s),/])", low):
-                return list(specs)
-    return []
+        if says(words):
+            return list(specs) + [s for s in scalar if s not in specs]
+    if scalar:
+        return list(scalar)
+    return [_UNSUPPORTED] if says(("function", "callable")) else []
 
 
 def docstring_types(docstring: str | None) -> dict[str, str]:
@@ -798,6 +812,49 @@ def _variants(keys: list[str], cands: dict[str, list[str]]) -> list[dict[str, st
     return unique[:MAX_VARIANTS]
 
 
+_GENERIC = ["int_small", "int_signed", "float", "prob", "word", "dna", "list[int]", "list[float]", "list[str]",
+            "dict[str,int]", "bool", "tuple[int,int]"]
+_GENERIC_NUMPY = ["ndarray_float", "ndarray_int", "matrix_float"]
+MAX_WIDER_VARIANTS = 48
+
+
+def _wider_variants(choices: list[dict[str, str]], cands: Mapping[str, list[str]], numpy: bool) -> list[dict[str, str]]:
+    """Second-round combinations: every key's ranked candidates extended by generic ones (small
+    ints, signed ints, floats, words, DNA, lists of ints/floats/strings, dicts, bools, arrays when
+    the program uses numpy); one key changed at a time from each strategy's top choice, then
+    deterministic random combinations."""
+    import random
+
+    tops: list[dict[str, str]] = []
+    for choice in choices:
+        if choice.get(OBJ_KEY) not in {t.get(OBJ_KEY) for t in tops}:
+            tops.append(choice)
+    extra = _GENERIC + (_GENERIC_NUMPY if numpy else [])
+    out: list[dict[str, str]] = []
+    rng = random.Random(0)
+    seen = {tuple(sorted(c.items())) for c in choices}
+    per_top = MAX_WIDER_VARIANTS // max(1, len(tops))
+    for top in tops:
+        keys = [k for k in top if k != OBJ_KEY]
+        if not keys:
+            continue
+        wide = {k: [c for c in cands.get(k, [])] + [e for e in extra if e not in cands.get(k, [])] for k in keys}
+        mine: list[dict[str, str]] = []
+        for k in keys:
+            for alt in wide[k]:
+                mine.append({**top, k: alt})
+        for _ in range(per_top * 2):
+            mine.append({**top, **{k: rng.choice(wide[k]) for k in keys}})
+        picked = []
+        for choice in mine:
+            key = tuple(sorted(choice.items()))
+            if key not in seen:
+                seen.add(key)
+                picked.append(choice)
+        out += picked[:per_top]
+    return out
+
+
 # ---------------------------------------------------------------- probing
 
 def _parse_probe(stdout: str) -> list[dict[str, Any]]:
@@ -947,15 +1004,27 @@ def generate(
         keys += init_keys + bare_keys
     else:
         choices = _variants(keys, cands)
-    probe_program = build_program(context, target, choices, probe=True, seeds=seeds,
-                                  call_limit=min(PROBE_CALL_LIMIT, timeout))
-    run = hc.run_seeds("python", hc.insert_solution(probe_program, reference), [0], python=python,
-                       timeout=max(timeout * 3, 30.0))[0][0]
-    recs = _parse_probe(run.output)
-    if not recs:
-        reason, detail = crash_reason(run.stderr, run.status)
-        return Untestable(reason, detail)
-    v, reason, detail = choose(recs, len(choices), len(seeds))
+    def probe(choices: list[dict[str, str]]) -> tuple[int | None, str, str, bool]:
+        """(variant, reason, detail, whether the variant's output varies over the seeds)."""
+        program = build_program(context, target, choices, probe=True, seeds=seeds,
+                                call_limit=min(PROBE_CALL_LIMIT, timeout))
+        run = hc.run_seeds("python", hc.insert_solution(program, reference), [0], python=python,
+                           timeout=max(timeout * 3, 30.0))[0][0]
+        recs = _parse_probe(run.output)
+        if not recs:
+            return None, *crash_reason(run.stderr, run.status), False
+        v, reason, detail = choose(recs, len(choices), len(seeds))
+        return v, reason, detail, v is not None and len({r.get("o") for r in recs if r["v"] == v}) > 1
+
+    v, reason, detail, varied = probe(choices)
+    if v is None and reason == hc.GENERATOR_FAILED or v is not None and not varied and keys:
+        # no ranked combination worked, or none varied the output: a second probe over generic
+        # candidates for every key (validation still asks for varying output and failing stubs)
+        wider = _wider_variants(choices, cands, numpy="numpy" in program_ref)
+        if wider:
+            v2, _, _, varied2 = probe(wider)
+            if v2 is not None and (v is None or varied2):
+                choices, v = wider, v2
     if v is None:
         if reason == hc.GENERATOR_FAILED and any(
                 all(c.endswith("_path") or c.startswith("open[") for c in cands[k] if c != "default") for k in keys):

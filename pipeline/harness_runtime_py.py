@@ -249,7 +249,8 @@ def _g_int_end(r, a):
 ''')
 _gen("int_index", '''
 def _g_int_index(r, a):
-    sized = [len(v) for v in a.values() if isinstance(v, (str, list, tuple)) and len(v) > 0]
+    sized = [len(v) for v in a.values() if (isinstance(v, (str, list, tuple)) or hasattr(v, 'shape'))
+             and getattr(v, 'ndim', 1) > 0 and len(v) > 0]
     return r.randint(0, sized[0] - 1) if sized else r.randint(0, 5)
 ''')
 _gen("phred", "def _g_phred(r, a):\n    return r.randint(0, 41)")

@@ -241,3 +241,61 @@ MUTANTS = {
     "hamming": (HAMMING, [("if a != b:", "if a == b:"), ("d += 1", "d += 2")]),
     "count_above": (MEAN_ABOVE, [("v >= threshold", "v > threshold"), ("v >= threshold", "v <= threshold")]),
 }
+
+# ---------------------------------------------------------------- methods: how the instance is built
+
+WINDOW_CONTEXT = f'''
+class Windower:
+    def __init__(self, size: int, step: int = 1):
+        self.size = size
+        self.step = step
+
+    {MARKER}
+'''
+
+WINDOW_METHOD = '''
+def windows(self, seq):
+    """Windows of `size` bases of seq, every `step` bases."""
+    return [seq[i:i + self.size] for i in range(0, len(seq) - self.size + 1, self.step)]
+'''
+
+# an abstract base whose abstract method the skeleton does not implement, and an inherited
+# constructor with arguments
+ABSTRACT_BASE_CONTEXT = f'''
+from abc import ABCMeta, abstractmethod
+
+
+class BioObject(metaclass=ABCMeta):
+    def __init__(self, counts: list):
+        self.counts = counts
+
+    @abstractmethod
+    def __str__(self):
+        raise NotImplementedError
+
+
+class Profile(BioObject):
+    {MARKER}
+'''
+
+ABSTRACT_BASE_METHOD = '''
+def total(self, minimum: int = 0):
+    """Sum of the counts at or above minimum."""
+    return sum(c for c in self.counts if c >= minimum)
+'''
+
+# the skeleton's __init__ keeps only the used attributes, as placeholders, and breaks on them
+BROKEN_INIT_CONTEXT = f'''
+class ReadExtender:
+    def __init__(self):
+        self.fragment_length = None
+        self.max_length = 4 * self.fragment_length
+
+    {MARKER}
+'''
+
+BROKEN_INIT_METHOD = '''
+def extend(self, start):
+    """End of a fragment starting at start."""
+    return start + self.fragment_length
+'''

@@ -126,3 +126,74 @@ def test_java_static_and_instance_methods_validate_and_catch_mutants():
     assert not run_tests("java", gc.test_harness, mutant, gc.test_runs).passed
     off_by_one = records[1].code.replace("i + k <= seq.length()", "i + k < seq.length()")
     assert not run_tests("java", kmer.test_harness, off_by_one, kmer.test_runs).passed
+
+
+# ---------------------------------------------------------------- instances: constructors and abstract skeletons
+
+CTOR_ONLY_CONTEXT = f"""
+package org.example.seq;
+
+public class Trimmer {{
+    private final int minQuality;
+    private final String adapter;
+    public Trimmer(int minQuality, String adapter) {{
+        this.minQuality = minQuality;
+        this.adapter = adapter;
+    }}
+    {MARKER}
+}}
+"""
+TRIM = """
+public int keep(int[] quals) {
+    int n = 0;
+    for (int q : quals) if (q >= minQuality) n++;
+    return n + adapter.length();
+}
+"""
+# the context keeps `implements` clauses without the implementations: an abstract skeleton
+ABSTRACT_CONTEXT = f"""
+package org.example.seq;
+
+public abstract class Feature implements Comparable<Feature>, Located {{
+    private int start;
+    private int end;
+    {MARKER}
+}}
+
+interface Located {{
+    int getStart();
+    String describe();
+}}
+"""
+LENGTH = """
+public int length(int pad) {
+    return end - start + pad;
+}
+"""
+
+
+def test_abstract_skeleton_gets_an_anonymous_subclass_with_throwing_stubs():
+    rec = fx.java_record(LENGTH, ABSTRACT_CONTEXT, class_name="org.example.seq.Feature")
+    plan = hj.generate(rec)
+    assert isinstance(plan, hc.HarnessPlan), plan
+    assert "public int compareTo(Feature a0) { throw new UnsupportedOperationException(); }" in plan.program
+    assert "public int getStart()" in plan.program and "public String describe()" in plan.program
+    assert "public int length(" not in plan.program.split("public class Main")[1]  # the item is not stubbed out
+    unknown = ABSTRACT_CONTEXT.replace("Comparable<Feature>", "org.other.Thing")
+    res = hj.generate(fx.java_record(LENGTH, unknown, class_name="org.example.seq.Feature"))
+    assert isinstance(res, hc.Untestable) and res.reason == hc.NEEDS_UNCONSTRUCTIBLE_OBJECT
+
+
+@needs_jdk
+def test_instances_from_parameterised_constructors_and_abstract_skeletons_validate():
+    records = [fx.java_record(TRIM, CTOR_ONLY_CONTEXT, class_name="org.example.seq.Trimmer"),
+               fx.java_record(LENGTH, ABSTRACT_CONTEXT, class_name="org.example.seq.Feature")]
+    plan = hj.generate(records[0])
+    assert "new Trimmer(" in plan.program and "Trimmer()" not in plan.program
+    trim, length = validate_items(records, jobs=2)
+    for out in (trim, length):
+        assert out.harness_validated, out.harness_reason
+    mutant = records[0].code.replace("q >= minQuality", "q > minQuality")
+    assert not run_tests("java", trim.test_harness, mutant, trim.test_runs).passed
+    mutant = records[1].code.replace("end - start + pad", "end - start + pad + 1")
+    assert not run_tests("java", length.test_harness, mutant, length.test_runs).passed

@@ -24,6 +24,11 @@ GOOD = {
     "fasta_lengths": lambda: fx.py_record(fx.FASTA_COUNT),
     "trim_low": lambda: fx.py_record(fx.TRIM_IN_PLACE),
     "kmers": lambda: fx.py_record(fx.KMER_METHOD, fx.KMER_METHOD_CONTEXT, kind="method", class_name="m.KmerIndex"),
+    "windows": lambda: fx.py_record(fx.WINDOW_METHOD, fx.WINDOW_CONTEXT, kind="method", class_name="m.Windower"),
+    "total": lambda: fx.py_record(fx.ABSTRACT_BASE_METHOD, fx.ABSTRACT_BASE_CONTEXT, kind="method",
+                                  class_name="m.Profile"),
+    "extend": lambda: fx.py_record(fx.BROKEN_INIT_METHOD, fx.BROKEN_INIT_CONTEXT, kind="method",
+                                   class_name="m.ReadExtender"),
 }
 BAD = {  # name -> expected reason key
     "sample_base": (lambda: fx.py_record(fx.UNSEEDED_RANDOM), hc.NONDETERMINISTIC),
@@ -158,3 +163,58 @@ def test_mutants_fail_the_validated_harness(outcomes, name):
         mutant = record.code.replace(old, new, 1)
         result = run_tests("python", out.test_harness, mutant, out.test_runs)
         assert not result.passed, f"mutant {old!r} -> {new!r} passed"
+
+
+# ---------------------------------------------------------------- methods: building the instance
+
+def test_constructor_arguments_are_generated_own_or_inherited():
+    plan = hp.generate(GOOD["windows"]())
+    assert isinstance(plan, hc.HarnessPlan)
+    assert plan.generators[hp.OBJ_KEY] == "init" and "init.size" in plan.generators
+    assert "_h_concrete(Windower)(" in plan.program
+    inherited = hp.analyse(GOOD["total"](), hc.insert_solution(fx.ABSTRACT_BASE_CONTEXT, GOOD["total"]().code))
+    assert [p.name for p in inherited.ctor_params] == ["counts"]  # BioObject.__init__
+
+
+def test_broken_skeleton_init_falls_back_to_a_bare_instance(outcomes):
+    plan = hp.generate(GOOD["extend"]())
+    assert isinstance(plan, hc.HarnessPlan)
+    assert plan.generators[hp.OBJ_KEY] == "bare" and "self.fragment_length" in plan.generators
+    assert "_h_new(ReadExtender)" in plan.program
+    mutant = GOOD["extend"]().code.replace("start + self.fragment_length", "start + self.fragment_length - 1")
+    out = outcomes["extend"]
+    assert not run_tests("python", out.test_harness, mutant, out.test_runs).passed
+
+
+def test_self_attributes_are_the_ones_read_and_not_defined_on_the_class():
+    context = f"""
+class Counter:
+    LIMIT = 3
+
+    def __init__(self, k: int):
+        self.k = k
+
+    def helper(self):
+        ...
+
+    {MARKER}
+"""
+    code = "def run(self, seq):\n    self.total += 1\n    self.helper()\n    return seq[:self.k] * self.LIMIT\n"
+    rec = fx.py_record(code, context, kind="method", class_name="m.Counter")
+    target = hp.analyse(rec, hc.insert_solution(rec.context_code, rec.code))
+    assert [(p.name, p.annotation) for p in target.self_attrs] == [("total", None), ("k", "int")]
+
+
+def test_docstring_containers_rank_before_the_scalar_named_beside_them():
+    assert hp._doc_type_specs("1-D array_like, int", set())[:2] == ["ndarray_int", "ndarray_float"]
+    assert hp._doc_type_specs("function or str", set()) == ["str"]
+    assert hp._doc_type_specs("callable", set()) == ["!unsupported"]
+    assert hp.rank_candidates(hp.Param("row_idx", "positional"), {}, set())[0] == "int_index"
+
+
+def test_wider_probe_extends_every_key_with_generic_candidates():
+    choices = [{"x": "int"}]
+    wider = hp._wider_variants(choices, {"x": ["int"]}, numpy=True)
+    specs = {c["x"] for c in wider}
+    assert {"list[int]", "list[float]", "word", "ndarray_float", "dict[str,int]"} <= specs
+    assert {"x": "int"} not in wider and len(wider) <= hp.MAX_WIDER_VARIANTS
