@@ -16,9 +16,9 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.futures import wait
 
-from pipeline.acquire import RepoSnapshot, acquire
-from pipeline.build import WORK_DIRNAME, RepoResult, finish_build, process_repo, record_run
-from pipeline.config import AcquireConfig, Config
+from pipeline.acquire import RepoSnapshot, acquire, cached_snapshot
+from pipeline.build import WORK_DIRNAME, RepoResult, finish_build, load_cached, process_repo, record_run
+from pipeline.config import AcquireConfig, Config, config_hash
 from pipeline.repolist import RepoEntry
 
 # Statuses worth another try: the network, not the repository, failed.
@@ -94,12 +94,21 @@ def _run_repositories(entries: list[RepoEntry], cache_dir: str, config: Config,
                       work_dir: str) -> tuple[list[RepoSnapshot], list[RepoResult]]:
     """Acquire every entry and process each repository as soon as its clone is ready, so
     cloning (network) overlaps extraction (CPU). Results come back in input order."""
-    clones = {acquire_task.submit(e, cache_dir, config): i for i, e in enumerate(entries)}
     snapshots: list[RepoSnapshot | None] = [None] * len(entries)
     results: list[RepoResult | None] = [None] * len(entries)
+    # Fast path, no task at all: a repository already cloned and processed with this config.
+    cfg_hash = config_hash(config)
+    for i, e in enumerate(entries):
+        snapshot = cached_snapshot(e, cache_dir)
+        done = load_cached(Path(work_dir), snapshot, cfg_hash) if snapshot else None
+        if done is not None:
+            snapshots[i], results[i] = snapshot, done
+    cloned = processed = n_ok = sum(r is not None for r in results)
+    if cloned:
+        _report("clone", cloned, len(entries), "(cached)")
+        _report("extract", processed, len(entries), "(cached)")
+    clones = {acquire_task.submit(e, cache_dir, config): i for i, e in enumerate(entries) if results[i] is None}
     processing: dict[Any, int] = {}
-    cloned = processed = 0
-    n_ok = 0
     while clones or processing:
         done, _ = wait(list(clones) + list(processing), timeout=0.25)
         for future in done:

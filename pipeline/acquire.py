@@ -455,12 +455,29 @@ def content_hash(root: Path) -> tuple[str, int]:
 # ---------------------------------------------------------------- acquisition
 
 
-def _finish(entry: RepoEntry, sha: str, tree: Path, t0: float, attempts: int, from_cache: bool) -> RepoSnapshot:
+def _tree_facts(tree: Path) -> dict:
+    """Licence and file counts: computed once per checkout and kept in its marker."""
+    return {"license": detect_license(tree), **tree_stats(tree)}
+
+
+def _finish(entry: RepoEntry, sha: str, tree: Path, t0: float, attempts: int, from_cache: bool,
+            facts: dict | None = None) -> RepoSnapshot:
     return RepoSnapshot(
         repo=entry.repo, source=entry.source, commit=sha, status="ok", checkout=str(tree),
-        license=detect_license(tree), attempts=attempts, seconds=round(time.monotonic() - t0, 3),
-        from_cache=from_cache, requested_commit=entry.commit, line=entry.line, **tree_stats(tree),
+        attempts=attempts, seconds=round(time.monotonic() - t0, 3),
+        from_cache=from_cache, requested_commit=entry.commit, line=entry.line, **(facts or _tree_facts(tree)),
     )
+
+
+def cached_snapshot(entry: RepoEntry, cache_dir: str | os.PathLike) -> RepoSnapshot | None:
+    """The entry's finished git checkout in the cache, without touching git or the network;
+    None when it has to go through acquire() (not cached, or a plain-directory copy whose
+    source may have changed)."""
+    workdir = Path(cache_dir).resolve() / "checkouts" / cache_key(entry)
+    marker = _read_marker(workdir)
+    if not marker or marker.get("kind") != "git" or not marker.get("commit"):
+        return None
+    return _finish(entry, marker["commit"], workdir / "tree", time.monotonic(), 0, True, marker.get("facts"))
 
 
 def _failed(entry: RepoEntry, status: str, error: str, t0: float, attempts: int) -> RepoSnapshot:
@@ -498,7 +515,7 @@ def acquire(entry: RepoEntry, cache_dir: str | os.PathLike, *, timeout: float = 
         marker = _read_marker(workdir)
         tree = workdir / "tree"
         if marker and not refresh and marker.get("commit") and marker.get("kind") == "git":
-            return _finish(entry, marker["commit"], tree, t0, 0, True)  # no network, not even a local check
+            return _finish(entry, marker["commit"], tree, t0, 0, True, marker.get("facts"))  # no network, not even a local check
         local = entry.local_path
         if local is not None:
             if not local.exists() and marker and marker.get("kind") == "dir":
@@ -523,9 +540,10 @@ def acquire(entry: RepoEntry, cache_dir: str | os.PathLike, *, timeout: float = 
                 size = _dir_size(workdir)
                 if size > max_bytes:
                     raise _Failure("too_large", f"{size} bytes after checkout > limit {max_bytes}")
+                facts = _tree_facts(tree)
                 _write_marker(workdir, {"source": entry.source, "requested": entry.commit or "HEAD",
-                                        "commit": sha, "kind": "git"})
-                return _finish(entry, sha, tree, t0, attempts, False)
+                                        "commit": sha, "kind": "git", "facts": facts})
+                return _finish(entry, sha, tree, t0, attempts, False, facts)
             except _Failure as f:
                 _rmtree(workdir)
                 if f.transient and attempts <= retries:
