@@ -282,7 +282,21 @@ def exposures_for(executables: list[str]) -> list[str]:
     args: list[str] = []
     seen: set[Path] = set()
     for exe in executables:
-        for p in {Path(exe), Path(exe).resolve()}:
+        for p in sorted({Path(exe), Path(exe).resolve()}):
+            if p.is_relative_to("/tmp") and p.exists():
+                # /tmp is replaced by a private tmpfs: an interpreter living there (a virtualenv
+                # made in /tmp, as CI does) is bound back read-only, with its whole environment.
+                root = p.parent.parent if (p.parent.parent / "pyvenv.cfg").exists() else p.parent
+                if root not in seen:
+                    seen.add(root)
+                    # Directories between /tmp and it may be closed (0700, like pytest's temp
+                    # root): recreate them traversable inside the tmpfs, then bind.
+                    for parent in reversed(root.parents):
+                        if parent.is_relative_to("/tmp") and parent != Path("/tmp") and parent not in seen:
+                            seen.add(parent)
+                            args += ["--perms", "0755", "--dir", str(parent)]
+                    args += ["--ro-bind", str(root), str(root)]
+                continue
             hit = _hidden_ancestor(p)
             if hit is None:
                 continue

@@ -251,3 +251,18 @@ def test_fallback_warns_once(monkeypatch, caplog):
         assert sandbox.resolve_isolation("auto") == "rlimits"
         assert sandbox.resolve_isolation("auto") == "rlimits"
     assert sum("weaker" in r.message or "rlimits only" in r.message for r in caplog.records) == 1
+
+
+def test_interpreter_from_a_virtualenv_under_tmp_runs(tmp_path):
+    """CI makes its virtualenv inside a fresh clone, possibly under /tmp, which the sandbox
+    replaces by a private tmpfs: the interpreter's environment must stay reachable."""
+    import subprocess
+    import venv
+
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(env_dir)
+    python = str(env_dir / "bin" / "python")
+    res = run_sandboxed([python, "-c", "import sys; print(sys.prefix)"], timeout=20)
+    assert res.status == "ok", res.stderr
+    assert res.stdout.strip() == str(env_dir)
+    assert subprocess.run([python, "-c", "pass"]).returncode == 0
