@@ -182,15 +182,11 @@ def stats(out: Path = typer.Argument(..., help="a build's output directory")) ->
         _fail(f"{out} is not a finished build (no manifest.json)")
     kept = read_dataset(out).kept.to_pandas()
     out_console = Console()
-    funnel = Table(title="funnel")
-    rows = manifest.get("funnel_table") or []
-    for col in (rows[0].keys() if rows else ["language", "stage", "count"]):
-        funnel.add_column(str(col))
-    for row in rows:
-        funnel.add_row(*[str(v) for v in row.values()])
-    out_console.print(funnel)
+    from pipeline.funnel import Funnel
+
+    out_console.print(Funnel.from_dict(manifest["counts"]["funnel"]).table())
     if len(kept):
-        for by in (["split", "language"], ["language", "dependency_level"]):
+        for by in (["split", "language"], ["language", "dependency_level"], ["language", "harness_validated"]):
             t = Table(title=f"items by {' and '.join(by)}")
             counts = kept.groupby(by).size().reset_index(name="items")
             for col in counts.columns:
