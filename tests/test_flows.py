@@ -223,3 +223,19 @@ def test_unreadable_config_and_incompatible_output(built, tmp_path, sample_repos
     other.write_text("[dedup]\nnear_threshold = 0.9\n")
     r = CliRunner().invoke(app, ["build", str(sample_repos), "--config", str(other), "--out", str(built["out"])])
     assert r.exit_code == 2 and "incompatible configuration" in r.output
+
+
+def test_stats_and_show(built):
+    out = built["out"]
+    r = CliRunner().invoke(app, ["stats", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "Funnel" in r.output and "items by split and language" in r.output
+    kept = [row for row in all_rows(out).values() if row["drop_reason"] is None]
+    rejected = [row for row in all_rows(out).values() if row["drop_reason"] is not None]
+    r = CliRunner().invoke(app, ["show", str(out), kept[0]["id"][:10]])
+    assert r.exit_code == 0, r.output
+    assert kept[0]["qualified_name"] in r.output and "— kept" in r.output
+    r = CliRunner().invoke(app, ["show", str(out), rejected[0]["id"]])
+    assert r.exit_code == 0 and rejected[0]["drop_reason"].split(":")[0] in r.output
+    r = CliRunner().invoke(app, ["show", str(out), "no-such-id"])
+    assert r.exit_code == 2 and "no item with id" in r.output

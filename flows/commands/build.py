@@ -213,16 +213,16 @@ def show(
 
     from pipeline.writer import read_dataset
 
+    import pyarrow.compute as pc
+
     data = read_dataset(out)
-    frames = [t.to_pandas() for t in (data.kept, data.rejected) if t.num_rows]
-    matches = [df[df["id"].str.startswith(item_id)] for df in frames]
-    found = [m for m in matches if len(m)]
-    total = sum(len(m) for m in found)
-    if total == 0:
+    found = [row for table in (data.kept, data.rejected)
+             for row in table.filter(pc.starts_with(table.column("id"), item_id)).to_pylist()]
+    if not found:
         _fail(f"no item with id {item_id!r} in {out}")
-    if total > 1:
-        _fail(f"{item_id!r} matches {total} items; give more of the id")
-    row = found[0].iloc[0].to_dict()
+    if len(found) > 1:
+        _fail(f"{item_id!r} matches {len(found)} items; give more of the id")
+    row = found[0]
     c = Console()
     lang = row["language"]
     status = "kept" if not row.get("drop_reason") else f"rejected: {row['drop_reason']}"
