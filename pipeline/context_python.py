@@ -810,6 +810,9 @@ class _Resolver:
             depth += 1
         tail.append(unit * depth + MARKER if depth else MARKER)
         context_code = builder.text("\n".join(tail))
+        if cls is not None:
+            room = (MAX_CONTEXT_ITEMS - len(callees) - len(globals_used), MAX_CONTEXT_BYTES - len(context_code))
+            callees.extend(self._method_callees(f, cls, fn, room))
         for u in builder.unresolved:
             if u not in unresolved and "." in u:
                 unresolved.append(u)
@@ -856,6 +859,39 @@ class _Resolver:
             else:
                 globals_used.append(GlobalUse(name, st.text, df.path, st.line))
             levels.add("file" if df is home else "project")
+
+    def _method_callees(self, f: FileCtx, cls: PyClass, fn: PyFunction, room: tuple[int, int]) -> list[Callee]:
+        """Sibling methods `fn` calls through `self`/`cls` (or reads, for properties), and
+        transitively what those call, with their full source: the context keeps them as stubs,
+        the harness swaps the stubs for these. Breadth first from `fn`, each level in sorted
+        chain order, while `room` (items, bytes) lasts; returned in source order."""
+        s = f.summary
+        items, size = room
+        found: list[PyFunction] = []
+        seen = {fn.name}
+        frontier = [fn]
+        while frontier and items > 0:
+            nxt: list[PyFunction] = []
+            for caller in frontier:
+                receivers = {"self", "cls", cls.name}
+                if caller.parameters and caller.kind != "staticmethod":
+                    receivers.add(caller.parameters[0].name.lstrip("*"))
+                for chain in sorted(caller.chains):
+                    if len(chain) < 2 or chain[0] not in receivers or chain[1] in seen or chain[1] not in cls.methods:
+                        continue
+                    seen.add(chain[1])
+                    m = s.functions[cls.methods[chain[1]]]
+                    if items <= 0 or len(m.code) > size:
+                        continue
+                    items -= 1
+                    size -= len(m.code)
+                    found.append(m)
+                    nxt.append(m)
+            frontier = nxt
+        found.sort(key=lambda m: m.start_byte)
+        mod = f"{f.module}." if f.module else ""
+        return [Callee(m.name, mod + m.qualname, f.path, "method", _dedent(m.code, m.indent), m.start_line)
+                for m in found]
 
     def _chain_callee(self, mod: FileCtx, chain: tuple[str, ...], callees: list[Callee]) -> None:
         cur = mod

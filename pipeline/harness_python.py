@@ -563,13 +563,15 @@ def _params_of(fn: ast.FunctionDef | ast.AsyncFunctionDef, source: str, skip_fir
     return params
 
 
-def analyse(record: FunctionRecord, program: str) -> Target | Untestable:
-    """Locate the function in the program (context with the reference inserted): how to call it."""
+def analyse(record: FunctionRecord, program: str, context: str | None = None) -> Target | Untestable:
+    """Locate the function in the program (`context`, by default the record's, with the
+    reference inserted): how to call it."""
     try:
         tree = ast.parse(program)
     except SyntaxError as exc:
         return Untestable(hc.CONTEXT_BROKEN, f"syntax error: {exc.msg} (line {exc.lineno})")
-    marker_line = next(i + 1 for i, line in enumerate(record.context_code.split("\n")) if line.strip() == MARKER)
+    context = record.context_code if context is None else context
+    marker_line = next(i + 1 for i, line in enumerate(context.split("\n")) if line.strip() == MARKER)
     fn, parents = _find_def(tree, record.name, marker_line)
     if fn is None:
         return Untestable(hc.CONTEXT_BROKEN, "function not found after insertion")
@@ -956,6 +958,97 @@ def _stub_by_ast(code: str, stmt: str) -> str:
     return "\n".join(head + [indent + stmt])
 
 
+# ---------------------------------------------------------------- sibling methods
+
+_KEPT_DECORATORS = ("staticmethod", "classmethod", "property")
+
+
+def _def_lines(source: str) -> tuple[list[str], list[str]] | None:
+    """(kept decorator lines, `def` line to the end) of a method's source at column 0; the
+    decorators kept are the skeleton's (staticmethod, classmethod, property): others may name
+    what the context does not define. None when the source does not parse as one def."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    fn = tree.body[0]
+    lines = source.split("\n")
+    decorators = []
+    for d in fn.decorator_list:
+        if ast.unparse(d) in _KEPT_DECORATORS:
+            decorators += lines[d.lineno - 1: d.end_lineno]
+    return decorators, lines[fn.lineno - 1:]
+
+
+def _is_stub(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return len(fn.body) == 1 and isinstance(fn.body[0], ast.Expr) and isinstance(fn.body[0].value, ast.Constant) \
+        and fn.body[0].value.value is Ellipsis
+
+
+def expand_methods(context: str, record: FunctionRecord) -> str:
+    """`context` with the stubbed sibling methods (`def m(self, x): ...`) of the function's class
+    replaced by their real source from `record.callees` (kind "method"), and sibling methods the
+    skeleton leaves out (called only by other siblings) added above the marker, so the reference
+    does not run against placeholders. The context unchanged when there is nothing to expand or
+    the expanded one does not parse."""
+    methods = [c for c in record.callees if c.kind == "method" and c.name != record.name]
+    if not methods:
+        return context
+    lines = context.split("\n")
+    marker = next((i for i, line in enumerate(lines) if line.strip() == MARKER), None)
+    if marker is None:
+        return context
+    pad = lines[marker][: len(lines[marker]) - len(lines[marker].lstrip())]
+    try:
+        tree = ast.parse("\n".join(pad + "pass" if i == marker else line for i, line in enumerate(lines)))
+    except SyntaxError:
+        return context
+    owner = None
+    for node in ast.walk(tree):  # the innermost class holding the marker
+        if isinstance(node, ast.ClassDef) and node.lineno <= marker + 1 <= node.end_lineno and (
+                owner is None or node.lineno > owner.lineno):
+            owner = node
+    if owner is None:
+        return context
+    stubs = {}
+    assigned: set[str] = set()  # class-level names (`x = property(...)`): never shadowed by an added def
+    for stmt in owner.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name not in stubs:
+            stubs[stmt.name] = stmt
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            assigned |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    edits: list[tuple[int, int, list[str]]] = []  # (first line, end line (exclusive), replacement), 0-based
+    added: list[str] = []
+    for callee in methods:
+        parts = _def_lines(callee.source)
+        if parts is None:
+            continue
+        decorators, body = parts
+        stub = stubs.get(callee.name)
+        if stub is not None:
+            if not _is_stub(stub):
+                continue
+            indent = lines[stub.lineno - 1][: len(lines[stub.lineno - 1]) - len(lines[stub.lineno - 1].lstrip())]
+            edits.append((stub.lineno - 1, stub.end_lineno, [indent + ln if ln.strip() else ln for ln in body]))
+        elif callee.name not in assigned:
+            added += [pad + ln if ln.strip() else ln for ln in decorators + body] + [""]
+    if not edits and not added:
+        return context
+    if added:
+        edits.append((marker, marker, added))
+    for start, end, new in sorted(edits, reverse=True):
+        lines[start:end] = new
+    expanded = "\n".join(lines)
+    try:
+        ast.parse(expanded.replace(MARKER, "pass"))
+    except SyntaxError:
+        return context
+    return expanded
+
+
 # ---------------------------------------------------------------- entry point
 
 def generate(
@@ -965,16 +1058,28 @@ def generate(
     seeds: tuple[int, ...] = DEFAULT_SEEDS,
     timeout: float = 10.0,
 ) -> HarnessPlan | Untestable:
-    """A harness for one Python item, or why none can be made. Runs the probe in the sandbox."""
+    """A harness for one Python item, or why none can be made. Runs the probe in the sandbox.
+    When the class skeleton stubs sibling methods the function calls, the program uses their real
+    source (`expand_methods`); when no harness comes of that, the stubbed context is tried."""
     record = hc.as_record(record_or_row)
     context = record.context_code or ""
     if hc.marker_count(context) != 1:
         return Untestable(hc.NO_MARKER, f"{hc.marker_count(context)} marker lines")
     if record.python2:
         return Untestable(hc.CONTEXT_BROKEN, "python 2 source")
+    expanded = expand_methods(context, record)
+    if expanded != context:
+        plan = _generate(record, expanded, python=python, seeds=seeds, timeout=timeout)
+        if isinstance(plan, HarnessPlan):
+            return plan
+    return _generate(record, context, python=python, seeds=seeds, timeout=timeout)
+
+
+def _generate(record: FunctionRecord, context: str, *, python: str | None, seeds: tuple[int, ...],
+              timeout: float) -> HarnessPlan | Untestable:
     reference = normalize_solution(record.code)
     program_ref = hc.insert_solution(context, reference)
-    target = analyse(record, program_ref)
+    target = analyse(record, program_ref, context)
     if isinstance(target, Untestable):
         return target
     need = needs(record)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import textwrap
 
-from pipeline.records import MARKER, ClassContext, FunctionRecord, ImportUse, Parameter
+from pipeline.records import MARKER, Callee, ClassContext, FunctionRecord, ImportUse, Parameter
 
 
 def _body(code: str, language: str) -> str:
@@ -22,13 +22,20 @@ def _body(code: str, language: str) -> str:
 
 
 def py_record(code: str, context: str | None = None, *, kind: str = "function", class_name: str | None = None,
-              imports: tuple[tuple[str, str], ...] = (), name: str | None = None) -> FunctionRecord:
-    """A Python record; `context` holds the marker (default: the marker alone)."""
+              imports: tuple[tuple[str, str], ...] = (), name: str | None = None,
+              methods: tuple[str, ...] = ()) -> FunctionRecord:
+    """A Python record; `context` holds the marker (default: the marker alone); `methods` are
+    sibling methods' sources, given as callees of kind "method"."""
     code = textwrap.dedent(code).strip("\n")
     name = name or code.split("def ", 1)[1].split("(")[0]
     context = textwrap.dedent(context).strip("\n") + "\n" if context else MARKER + "\n"
-    return _record("python", name, code, context, kind, class_name,
-                   [ImportUse(statement=s, module=m, kind="stdlib") for s, m in imports])
+    rec = _record("python", name, code, context, kind, class_name,
+                  [ImportUse(statement=s, module=m, kind="stdlib") for s, m in imports])
+    for i, src in enumerate(methods):
+        src = textwrap.dedent(src).strip("\n")
+        mname = src.split("def ", 1)[1].split("(")[0]
+        rec.callees.append(Callee(mname, f"{class_name}.{mname}", "m.py", "method", src, 100 + 10 * i))
+    return rec
 
 
 def java_record(code: str, context: str, *, class_name: str, name: str | None = None, static: bool | None = None,
@@ -299,3 +306,36 @@ def extend(self, start):
     """End of a fragment starting at start."""
     return start + self.fragment_length
 '''
+
+# a method calling a sibling method the skeleton stubs (`def complement(self, base): ...`), which
+# calls one the skeleton leaves out: the harness runs the real ones (from the record's callees)
+SIBLING_CONTEXT = f'''
+class Complementer:
+    GAP = "-"
+
+    def __init__(self, alphabet: str = "ACGT"):
+        self.alphabet = alphabet
+
+    def complement(self, base):
+        ...
+
+    {MARKER}
+'''
+
+SIBLING_METHOD = '''
+def reverse_complement(self, seq):
+    """Reverse complement of seq (unknown bases become N)."""
+    return "".join(self.complement(b) for b in reversed(seq))
+'''
+
+SIBLING_CALLEES = (
+    '''
+    def complement(self, base):
+        return self._pairs().get(base.upper(), "N")
+    ''',
+    '''
+    @staticmethod
+    def _pairs():
+        return {"A": "T", "C": "G", "G": "C", "T": "A"}
+    ''',
+)

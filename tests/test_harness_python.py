@@ -29,6 +29,8 @@ GOOD = {
                                   class_name="m.Profile"),
     "extend": lambda: fx.py_record(fx.BROKEN_INIT_METHOD, fx.BROKEN_INIT_CONTEXT, kind="method",
                                    class_name="m.ReadExtender"),
+    "reverse_complement_method": lambda: fx.py_record(fx.SIBLING_METHOD, fx.SIBLING_CONTEXT, kind="method",
+                                                      class_name="m.Complementer", methods=fx.SIBLING_CALLEES),
 }
 BAD = {  # name -> expected reason key
     "sample_base": (lambda: fx.py_record(fx.UNSEEDED_RANDOM), hc.NONDETERMINISTIC),
@@ -218,3 +220,15 @@ def test_wider_probe_extends_every_key_with_generic_candidates():
     specs = {c["x"] for c in wider}
     assert {"list[int]", "list[float]", "word", "ndarray_float", "dict[str,int]"} <= specs
     assert {"x": "int"} not in wider and len(wider) <= hp.MAX_WIDER_VARIANTS
+
+
+def test_stubbed_sibling_methods_are_replaced_by_their_source(outcomes):
+    rec = GOOD["reverse_complement_method"]()
+    expanded = hp.expand_methods(rec.context_code, rec)
+    assert "    def complement(self, base):\n        return self._pairs()" in expanded
+    assert "    @staticmethod\n    def _pairs():" in expanded  # called only by a sibling: added
+    assert expanded.index("def _pairs") < expanded.index(MARKER) and hc.marker_count(expanded) == 1
+    assert "_pairs" in outcomes["reverse_complement_method"].test_harness
+    rec.callees[0].source = "def complement(self, base:\n    return base\n"  # does not parse: left stubbed
+    rec.callees = rec.callees[:1]
+    assert hp.expand_methods(rec.context_code, rec) == rec.context_code

@@ -124,6 +124,11 @@ def test_class_context(extracted):
                      ("canonical", "method")}
     assert add.dependency_level == "class" or add.dependency_level == "file"
     assert "    @staticmethod\n    def canonical(kmer):\n        ..." in add.context_code
+    methods = [c for c in add.callees if c.kind == "method"]  # the stub's real source, for the harness
+    assert [(c.name, c.qualified_name, c.path) for c in methods] == [
+        ("canonical", "seqtools.kmers.KmerCounter.canonical", "seqtools/kmers.py")]
+    assert methods[0].source.startswith("@staticmethod\ndef canonical(kmer):\n    comp = ")
+    assert methods[0].start_line == recs["seqtools.kmers.KmerCounter.canonical"].start_line
     assert add.context_code.rstrip().endswith("    " + MARKER)
     deep = recs["seqtools.kmers.KmerCounter.Stats.summary.<locals>.top"]
     assert deep.scope == "function"
