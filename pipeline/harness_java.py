@@ -56,19 +56,7 @@ def _strip_generics(t: str) -> str:
 def _type_args(t: str) -> list[str]:
     if "<" not in t:
         return []
-    inner = t[t.index("<") + 1: t.rindex(">")]
-    out, depth, cur = [], 0, ""
-    for ch in inner:
-        if ch == "<":
-            depth += 1
-        elif ch == ">":
-            depth -= 1
-        if ch == "," and depth == 0:
-            out.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    return out + ([cur.strip()] if cur.strip() else [])
+    return _split_top_level(t[t.index("<") + 1: t.rindex(">")])
 
 
 def _simple(t: str) -> str:
