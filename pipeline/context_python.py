@@ -54,6 +54,9 @@ def count_tokens(code: str) -> int:
     return t.count(b".") + t.replace(b".", b" ").count(b" a") + (t[:1] == b"a")
 
 
+_NOTHING: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class FileCtx:
     path: str
@@ -528,44 +531,24 @@ class ContextBuilder:
             return True
         self.n_items += 1
         self.n_bytes = n_bytes
-        chains = step.chains
-        need = self._need
-        imports = self.imports
-        # `_need` inlined for the two commonest cases: visited already, an import
-        if step.file is self.home:
-            defined = self.defined
-            for r in step.eager:
-                if r not in done and r.name not in defined:
-                    if r.kind == _N_IMPORT:
-                        done.add(r)
-                        imports[r.text] = None
-                    else:
-                        need(r, chains)
-            self.pieces.append(text)
-            for r in step.lazy:
-                if r not in done and r.name not in defined:
-                    if r.kind == _N_IMPORT:
-                        done.add(r)
-                        imports[r.text] = None
-                    else:
-                        need(r, chains)
-        else:
-            for r in step.eager:
-                if r not in done:
-                    if r.kind == _N_IMPORT:
-                        done.add(r)
-                        imports[r.text] = None
-                    else:
-                        need(r, chains)
-            self.pieces.append(text)
-            for r in step.lazy:
-                if r not in done:
-                    if r.kind == _N_IMPORT:
-                        done.add(r)
-                        imports[r.text] = None
-                    else:
-                        need(r, chains)
+        # Names the function's own module defines need nothing from elsewhere.
+        defined = self.defined if step.file is self.home else _NOTHING
+        self._visit(step.eager, step.chains, defined)
+        self.pieces.append(text)
+        self._visit(step.lazy, step.chains, defined)
         return True
+
+    def _visit(self, refs, chains, defined) -> None:
+        """`_need` for each reference, inlined for the two commonest cases (visited already,
+        an import): this runs for every reference of every piece of every context."""
+        done, imports, need = self.done, self.imports, self._need
+        for r in refs:
+            if r not in done and r.name not in defined:
+                if r.kind == _N_IMPORT:
+                    done.add(r)
+                    imports[r.text] = None
+                else:
+                    need(r, chains)
 
     def stub(self, f: FileCtx, i: int) -> str:
         """Past the size bound: a placeholder with no references, so the closure stops here."""

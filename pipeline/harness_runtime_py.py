@@ -441,24 +441,17 @@ def _g_gff_path(r, a):
             fh.write('chr1\\tsrc\\t%s\\t%d\\t%d\\t.\\t%s\\t.\\tID=g%d;Name=gene%d\\n' % (r.choice(['gene', 'exon', 'CDS']), start, start + r.randint(1, 500), r.choice('+-'), i, i))
     return path
 ''', ("fname",))
-_gen("tsv_path", '''
-def _g_tsv_path(r, a):
-    path = _g_fname('tsv')
+_gen("delimited", '''
+def _g_delimited(r, ext, sep):
+    path = _g_fname(ext)
     with open(path, 'w') as fh:
-        fh.write('name\\tvalue\\tscore\\n')
+        fh.write(sep.join(['name', 'value', 'score']) + '\\n')
         for i in range(r.randint(1, 6)):
-            fh.write('s%d\\t%d\\t%.3f\\n' % (i, r.randint(0, 100), r.uniform(0, 1)))
+            fh.write(sep.join(['s%d' % i, '%d' % r.randint(0, 100), '%.3f' % r.uniform(0, 1)]) + '\\n')
     return path
 ''', ("fname",))
-_gen("csv_path", '''
-def _g_csv_path(r, a):
-    path = _g_fname('csv')
-    with open(path, 'w') as fh:
-        fh.write('name,value,score\\n')
-        for i in range(r.randint(1, 6)):
-            fh.write('s%d,%d,%.3f\\n' % (i, r.randint(0, 100), r.uniform(0, 1)))
-    return path
-''', ("fname",))
+_gen("tsv_path", "def _g_tsv_path(r, a):\n    return _g_delimited(r, 'tsv', '\\t')", ("delimited",))
+_gen("csv_path", "def _g_csv_path(r, a):\n    return _g_delimited(r, 'csv', ',')", ("delimited",))
 _gen("txt_path", '''
 def _g_txt_path(r, a):
     path = _g_fname('txt')

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.acquire import acquire_all
+from pipeline.audit import dataset_files
 from pipeline.build import finish_build, process_repo
 from pipeline.config import load_config
 from pipeline.evaluate import evaluate
@@ -41,7 +42,7 @@ def sample_build(sample_repos, tmp_path_factory):
 
 def _rows(out: Path) -> list[dict]:
     rows = []
-    for f in sorted(out.glob("python/*.parquet")) + sorted(out.glob("java/*.parquet")) + [out / "rejected.parquet"]:
+    for f in dataset_files(out):
         rows.extend(pq.read_table(f).to_pylist())
     return rows
 

@@ -20,19 +20,16 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
+from pipeline.audit import dataset_files
 from pipeline.config import load_config
 
 FAST = {"harness": {"enabled": False}}
 FAST_TOML = "[harness]\nenabled = false\n"
 
 
-def data_files(out: Path) -> list[Path]:
-    return sorted(out.glob("python/*.parquet")) + sorted(out.glob("java/*.parquet")) + [out / "rejected.parquet"]
-
-
 def all_rows(out: Path) -> dict[str, dict]:
     rows: dict[str, dict] = {}
-    for f in data_files(out):
+    for f in dataset_files(out):
         for row in pq.read_table(f).to_pylist():
             assert row["id"] not in rows, f"id {row['id']} written twice"
             rows[row["id"]] = row
@@ -87,7 +84,7 @@ def test_build_flow_writes_parquet_splits(built):
     kept = [r for r in all_rows(out).values() if r["drop_reason"] is None]
     assert {r["language"] for r in kept} == {"python", "java"}
     # every kept row is in the file of its language and split, and no repo spans two splits
-    for f in data_files(out)[:-1]:
+    for f in dataset_files(out)[:-1]:
         rows = pq.read_table(f).to_pylist()
         assert all(r["language"] == f.parent.name and r["split"] == f.stem for r in rows)
     split_of_repo: dict[str, set] = {}
@@ -101,11 +98,11 @@ def test_rerun_redoes_nothing_and_gives_same_files(built, prefect_env):
     from flows.build import build_flow
     from flows.runtime import make_task_runner
 
-    before = {p.name + p.parent.name: p.read_bytes() for p in data_files(built["out"])}
+    before = {p.name + p.parent.name: p.read_bytes() for p in dataset_files(built["out"])}
     summary = build_flow.with_options(task_runner=make_task_runner(2))(
         entries=built["entries"], out_dir=str(built["out"]), cache_dir=str(built["cache"]), config=built["config"])
     assert summary["processed"] == 0 and summary["from_cache"] == len(built["entries"])
-    after = {p.name + p.parent.name: p.read_bytes() for p in data_files(built["out"])}
+    after = {p.name + p.parent.name: p.read_bytes() for p in dataset_files(built["out"])}
     assert after == before
 
 
