@@ -22,6 +22,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from parsers.java import JavaField, JavaFile, JavaImport, JavaMethod, JavaType, doc_words, erase, parse_java
 from parsers.source import SourceFile
@@ -1373,11 +1374,11 @@ def _referenced(mc: MethodContext, key: TKey) -> bool:
 STRICT_PARSE = os.environ.get("BIOCODER_JAVA_STRICT", "0") == "1"
 
 
-def extract_java_files(files: list[SourceFile], info: RepoInfo, stats: ExtractStats) -> list[FunctionRecord]:
-    """The Java backend registered in pipeline.extract.BACKENDS."""
+def extract_java_files(files: list[SourceFile], info: RepoInfo, stats: ExtractStats) -> Iterator[FunctionRecord]:
+    """The Java backend registered in pipeline.extract.BACKENDS: parses every file and builds
+    the repository index first, then yields records method by method."""
     parsed, kept = parse_files(files, stats)
     ix = RepoIndex.build(parsed, kept)
-    records: list[FunctionRecord] = []
     for fi, jf in enumerate(parsed):
         seen: dict[str, int] = {}
         for mi, m in enumerate(jf.methods):
@@ -1388,5 +1389,4 @@ def extract_java_files(files: list[SourceFile], info: RepoInfo, stats: ExtractSt
             except (RecursionError, KeyError, IndexError, ValueError) as exc:
                 stats.skip(f"{jf.path}:{m.start_line}", "java", f"context_failed: {type(exc).__name__}")
                 continue
-            records.append(rec)
-    return records
+            yield rec

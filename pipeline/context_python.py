@@ -22,6 +22,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from parsers.python import ImportBinding, PyClass, PyFileSummary, PyFunction, summarize_python
 from parsers.source import SourceFile
@@ -890,8 +891,10 @@ class _Resolver:
             return
 
 
-def extract_python_files(files: list[SourceFile], info, stats) -> list:
-    """The Python backend of `pipeline.extract`: records for every function of `files`."""
+def extract_python_files(files: list[SourceFile], info, stats) -> Iterator[FunctionRecord]:
+    """The Python backend of `pipeline.extract`: records for every function of `files`, file by
+    file. The summaries and index of all files are built first (they are the symbol index);
+    records are yielded as they are made, so their context never accumulates here."""
     root = getattr(info, "root", None)
     names = module_names([sf.path for sf in files], Path(root) if root else None)
     ctxs: list[FileCtx] = []
@@ -924,16 +927,14 @@ def extract_python_files(files: list[SourceFile], info, stats) -> list:
         for alias in names[ctx.path][1:]:
             index.add_alias(alias, ctx)
     resolver = _Resolver(index, info)
-    records: list[FunctionRecord] = []
     try:
         for ctx in ctxs:
             occurrence: dict[str, int] = {}
             for fn in ctx.summary.functions:
-                records.append(resolver.record(ctx, fn, occurrence))
+                yield resolver.record(ctx, fn, occurrence)
     finally:
         _SKELETONS.clear()
         _SIG_NAMES.clear()
         for ctx in ctxs:  # steps point back to their file: break those cycles
             ctx.name_steps.clear()
             ctx.stmt_steps.clear()
-    return records

@@ -115,16 +115,21 @@ def git_head(root: Path) -> str | None:
         return None
 
 
-def extract_repo(
+def iter_repo_records(
     root: Path,
+    stats: ExtractStats,
     repo: str | None = None,
     commit: str | None = None,
     repo_url: str = "",
     license: str = "unknown",
     languages: tuple[str, ...] = LANGUAGES,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-) -> tuple[list[FunctionRecord], ExtractStats]:
-    """All records of a checkout (or plain directory), in file order, and what was skipped."""
+) -> Iterator[FunctionRecord]:
+    """Records of a checkout (or plain directory), in file order, yielded as they are made.
+
+    What stays in memory is the decoded sources and the symbol index of one language at a
+    time, never the records (whose context is many times the source): consumers write them
+    out in batches. `stats` is complete once the iterator is exhausted."""
     started = time.perf_counter()
     root = Path(root).resolve()
     if not root.is_dir():
@@ -132,7 +137,6 @@ def extract_repo(
     repo = repo or f"local/{root.name}"
     commit = commit or git_head(root) or ""
     info = RepoInfo(repo=repo, commit=commit, repo_url=repo_url, license=license, root=root)
-    stats = ExtractStats()
     by_language: dict[str, list[SourceFile]] = {lang: [] for lang in languages}
     for relpath, path, language in iter_source_files(root, languages):
         try:
@@ -142,12 +146,33 @@ def extract_repo(
             continue
         stats.encodings[source.encoding] += 1
         by_language[language].append(source)
-    records: list[FunctionRecord] = []
-    with cycle_collector_paused():
-        for language, files in by_language.items():
-            if files:
-                found = load_backend(language)(files, info, stats)
-                stats.functions[language] += len(found)
-                records.extend(found)
+    for language in languages:
+        files = by_language.pop(language)
+        if not files:
+            continue
+        with cycle_collector_paused():
+            for record in load_backend(language)(files, info, stats):
+                stats.functions[language] += 1
+                yield record
+        del files
     stats.seconds = time.perf_counter() - started
+
+
+def iter_record_batches(records: Iterator[FunctionRecord], size: int = 1000) -> Iterator[list[FunctionRecord]]:
+    """Consecutive lists of at most `size` records."""
+    batch: list[FunctionRecord] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def extract_repo(root: Path, **kwargs) -> tuple[list[FunctionRecord], ExtractStats]:
+    """All records of a checkout as one list, and what was skipped: for tests and small
+    repositories; the build and `biocoder extract` stream with `iter_repo_records`."""
+    stats = ExtractStats()
+    records = list(iter_repo_records(root, stats, **kwargs))
     return records, stats
