@@ -102,25 +102,40 @@ def process_repo(
     out.mkdir(parents=True, exist_ok=True)
     result = RepoResult(snapshot.repo, snapshot.commit, key, status="ok")
     stage = "extract"
+    items = out / "items.parquet"
+    tmp = items.with_name(f".{items.name}.{os.getpid()}.tmp")
     try:
-        rows = _run_stages(snapshot, config, result, on_stage)
+        with pq.ParquetWriter(tmp, ITEM_SCHEMA) as writer:
+            def write(rows: list[dict[str, Any]]) -> None:
+                if rows:
+                    writer.write_table(rows_to_item_table(rows))
+
+            result.n_kept = _run_stages(snapshot, config, result, on_stage, write)
         stage = "write"
-        items = out / "items.parquet"
-        _write_atomic(items, lambda p: pq.write_table(rows_to_item_table(rows), p))
+        os.replace(tmp, items)
         result.items_path = str(items)
-        result.n_kept = sum(1 for r in rows if r.get("drop_reason") is None)
         # result.json is written last: its presence means the repository is done.
         _write_atomic(out / "result.json", lambda p: p.write_text(json.dumps(result.to_json(), indent=1)))
     except Exception as exc:  # any stage's failure is recorded for this repo, never fatal to the build
         result.status = "failed"
         result.stage = result.stage or stage
         result.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+        tmp.unlink(missing_ok=True)
     return result
 
 
+EXTRACT_BATCH = 1000  # records filtered and written at a time: bounds memory on large repositories
+
+
 def _run_stages(snapshot: RepoSnapshot, config: Config, result: RepoResult,
-                on_stage: Callable[[str, str], None] | None) -> list[dict[str, Any]]:
-    from pipeline.extract import extract_repo
+                on_stage: Callable[[str, str], None] | None,
+                write: Callable[[list[dict[str, Any]]], None]) -> int:
+    """Extract, filter, prompt and harness one repository, handing its item rows to `write`.
+
+    Records stream from the extractor in batches: each batch is filtered at once and its
+    rejected rows written out (most rows are rejected, and each carries its whole context), so
+    only the kept ones are held for the later stages. Returns the number kept."""
+    from pipeline.extract import ExtractStats, iter_record_batches, iter_repo_records
     from pipeline.filters import run_filters
     from pipeline.prompts import add_prompts
     from pipeline.repolist import web_url
@@ -133,21 +148,27 @@ def _run_stages(snapshot: RepoSnapshot, config: Config, result: RepoResult,
         return time.perf_counter()
 
     t = enter("extract")
-    records, stats = extract_repo(
-        Path(snapshot.checkout), repo=snapshot.repo, commit=snapshot.commit, repo_url=web_url(snapshot.repo, snapshot.source),
-        license=snapshot.license or "unknown", languages=tuple(config.languages),
-        max_file_bytes=config.max_file_bytes,
+    stats = ExtractStats()
+    records = iter_repo_records(
+        Path(snapshot.checkout), stats, repo=snapshot.repo, commit=snapshot.commit,
+        repo_url=web_url(snapshot.repo, snapshot.source), license=snapshot.license or "unknown",
+        languages=tuple(config.languages), max_file_bytes=config.max_file_bytes,
     )
-    result.n_functions = len(records)
+    kept: list[dict[str, Any]] = []
+    filter_seconds = 0.0
+    for batch in iter_record_batches(records, EXTRACT_BATCH):
+        f = time.perf_counter()
+        batch_kept, batch_rejected = run_filters(batch, config)
+        kept.extend(batch_kept)
+        write(batch_rejected)
+        filter_seconds += time.perf_counter() - f
+    result.n_functions = sum(stats.functions.values())
     result.extract = {
         "files": dict(stats.files), "bytes": dict(stats.bytes), "functions": dict(stats.functions),
         "skipped": dict(stats.skipped), "encodings": dict(stats.encodings),
     }
-    result.timings["extract"] = time.perf_counter() - t
-
-    t = enter("filter")
-    kept, rejected = run_filters(records, config)
-    result.timings["filter"] = time.perf_counter() - t
+    result.timings["extract"] = time.perf_counter() - t - filter_seconds
+    result.timings["filter"] = filter_seconds
 
     t = enter("prompts")
     kept = add_prompts(kept, config)
@@ -156,10 +177,11 @@ def _run_stages(snapshot: RepoSnapshot, config: Config, result: RepoResult,
     if config.harness.enabled:
         t = enter("harness")
         kept, dropped = add_harnesses(kept, config)
-        rejected.extend(dropped)
+        write(dropped)
         result.timings["harness"] = time.perf_counter() - t
+    write(kept)
     result.stage = None
-    return kept + rejected
+    return len(kept)
 
 
 # ------------------------------------------------------------------ global stages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
 import typer
@@ -26,8 +27,8 @@ def extract(
     from rich.console import Console
     from rich.table import Table
 
-    from pipeline.extract import extract_repo, load_backend
-    from pipeline.records import records_to_table
+    from pipeline.extract import ExtractStats, iter_record_batches, iter_repo_records, load_backend
+    from pipeline.records import FUNCTION_SCHEMA, records_to_table
 
     console = Console()
     wanted = tuple(x.strip() for x in languages.split(",") if x.strip())
@@ -43,13 +44,25 @@ def extract(
         usable.append(lang)
     if not path.is_dir():
         raise typer.BadParameter(f"not a directory: {path}")
-    records, stats = extract_repo(path, repo=repo, commit=commit, repo_url=repo_url, license=license,
-                                  languages=tuple(usable))
-    table = records_to_table(records)
+    stats = ExtractStats()
+    records = iter_repo_records(path, stats, repo=repo, commit=commit, repo_url=repo_url, license=license,
+                                languages=tuple(usable))
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.tmp{os.getpid()}")
-    pq.write_table(table, tmp)
-    os.replace(tmp, output)
+    levels: Counter = Counter()
+    written = 0
+    try:
+        # Written in batches as the extractor yields them: a large repository's records (each
+        # with its whole context) never need to be in memory at once.
+        with pq.ParquetWriter(tmp, FUNCTION_SCHEMA) as writer, console.status("extracting") as status:
+            for batch in iter_record_batches(records, 1000):
+                writer.write_table(records_to_table(batch))
+                levels.update(r.dependency_level for r in batch)
+                written += len(batch)
+                status.update(f"extracting: {written} functions from {batch[-1].path}")
+        os.replace(tmp, output)
+    finally:
+        tmp.unlink(missing_ok=True)
 
     summary = Table(title=f"extract {path}")
     summary.add_column("language")
@@ -62,7 +75,7 @@ def extract(
                         str(stats.files_with_errors[lang]))
     console.print(summary)
     console.print(f"files seen: {sum(stats.files.values()) + sum(stats.skipped.values())}, "
-                  f"parsed: {sum(stats.files.values())}, functions: {len(records)}, "
+                  f"parsed: {sum(stats.files.values())}, functions: {written}, "
                   f"python2 files: {stats.python2_files}, {stats.seconds:.2f} s")
     if stats.skipped:
         console.print("skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.skipped.items())))
@@ -71,9 +84,6 @@ def extract(
     else:
         console.print("skipped: none")
     console.print("encodings: " + ", ".join(f"{k} {v}" for k, v in stats.encodings.most_common()))
-    levels: dict[str, int] = {}
-    for r in records:
-        levels[r.dependency_level] = levels.get(r.dependency_level, 0) + 1
     if levels:
         console.print("dependency levels: " + ", ".join(f"{k} {v}" for k, v in sorted(levels.items())))
-    console.print(f"wrote {len(records)} rows to {output}")
+    console.print(f"wrote {written} rows to {output}")
