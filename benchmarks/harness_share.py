@@ -66,7 +66,7 @@ def simple_params(r: FunctionRecord) -> bool:
         return True
     doc = hp.docstring_types(r.docstring)
     for p in params:
-        specs = hp.type_specs(p.type) or hp._doc_type_specs(doc.get(p.name, ""), set())
+        specs = hp.type_specs(p.type) or hp._doc_type_specs(doc.get(p.name, ""), {})
         if specs:
             if any(s.startswith(("!", "new[")) for s in specs[:1]):
                 return False

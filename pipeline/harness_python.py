@@ -30,6 +30,7 @@ import re
 import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from pipeline import harness_common as hc
@@ -110,6 +111,7 @@ _NAME_EXACT: dict[str, list[str]] = {
     "text": ["text"], "line": ["line", "text"], "region": ["region"], "interval": ["region"], "name": ["word"], "label": ["word"], "prefix": ["word"],
     "suffix": ["word"], "sep": ["word"], "delimiter": ["word"], "key": ["word"], "id": ["word"],
     "verbose": ["bool"], "debug": ["bool"], "quiet": ["bool"],
+    "seed": ["int"], "random_seed": ["int"], "random_state": ["int"], "rng_seed": ["int"], "rseed": ["int"],
     "outfile": ["out_path"], "out_file": ["out_path"], "output": ["out_path"], "output_file": ["out_path"],
     "outpath": ["out_path"], "out": ["out_path"], "output_path": ["out_path"], "outfn": ["out_path"],
 }
@@ -154,13 +156,24 @@ _FALLBACK = ["int", "dna", "float", "list[int]", "str"]
 
 
 def _split_top(s: str, sep: str = ",") -> list[str]:
-    out, depth, cur = [], 0, ""
+    """Split at `sep` outside brackets and string literals (choice specs hold string reprs)."""
+    out, depth, cur, quote = [], 0, "", ""
+    escaped = False
     for ch in s:
-        if ch in "[(":
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[(":
             depth += 1
         elif ch in "])":
             depth -= 1
-        if ch == sep and depth == 0:
+        if ch == sep and depth == 0 and not quote:
             out.append(cur.strip())
             cur = ""
         else:
@@ -170,7 +183,7 @@ def _split_top(s: str, sep: str = ",") -> list[str]:
     return out
 
 
-def type_specs(annotation: str | None, known_classes: set[str] = frozenset()) -> list[str]:
+def type_specs(annotation: str | None, known_classes: Mapping[str, tuple[str, ...]] = MappingProxyType({})) -> list[str]:
     """Generator specs for a type annotation (or a type named in a docstring), best first."""
     if not annotation:
         return []
@@ -234,13 +247,13 @@ def type_specs(annotation: str | None, known_classes: set[str] = frozenset()) ->
         return ["none"]
     simple = head.split(".")[-1]
     if simple in known_classes:
-        return [f"new[{simple}]"]
+        return [f"new[{','.join([simple, *known_classes[simple]])}]"]
     if re.fullmatch(r"[A-Z]\w*(\.\w+)*|\w+\.[A-Z]\w*", head):
         return [_OBJECT + head]
     return []
 
 
-def _doc_type_specs(text: str, known_classes: set[str]) -> list[str]:
+def _doc_type_specs(text: str, known_classes: Mapping[str, tuple[str, ...]]) -> list[str]:
     """Free-text docstring types: 'list of str', 'int, optional', 'array_like', 'str or None'."""
     t = text.strip().rstrip(".")
     t = re.sub(r",?\s*(optional|default.*|by default.*)$", "", t, flags=re.I).strip()
@@ -393,13 +406,17 @@ class Param:
     annotation: str | None = None
     default: str | None = None
     candidates: list[str] = field(default_factory=list)  # ranked specs; "default" = omit
+    literals: list[str] = field(default_factory=list)  # constants the body compares it with (reprs)
 
     @property
     def has_default(self) -> bool:
         return self.default is not None
 
 
-def rank_candidates(p: Param, doc_types: Mapping[str, str], known_classes: set[str]) -> list[str]:
+SEED_NAMES = {"seed", "random_seed", "random_state", "rng_seed", "rseed"}
+
+
+def rank_candidates(p: Param, doc_types: Mapping[str, str], known_classes: Mapping[str, tuple[str, ...]]) -> list[str]:
     typed = type_specs(p.annotation, known_classes) or _doc_type_specs(doc_types.get(p.name, ""), known_classes)
     named = name_specs(p.name)
     if typed:
@@ -411,6 +428,12 @@ def rank_candidates(p: Param, doc_types: Mapping[str, str], known_classes: set[s
             ranked = _merge(compatible, typed)
     else:
         ranked = _merge(named, default_specs(p.default), _FALLBACK)
+    if p.literals:
+        # the values the function itself tests the parameter against: a string parameter matched
+        # against "ULCL"/"hamming" is an enumeration, tried first; numbers are boundaries, tried second
+        lit = f"choice[{','.join(p.literals)}]"
+        strings = all(x[:1] in "'\"" for x in p.literals)
+        ranked = [lit, *ranked] if strings or not ranked else [ranked[0], lit, *ranked[1:]]
     if "dna" in ranked and "dna_mixed" not in ranked:
         ranked.insert(ranked.index("dna") + 1, "dna_mixed")  # an identity function passes on clean DNA
     expanded: list[str] = []
@@ -423,7 +446,11 @@ def rank_candidates(p: Param, doc_types: Mapping[str, str], known_classes: set[s
     cap = len(FILE_FORMATS) if len(expanded) > MAX_CANDIDATES and all(
         s.endswith("_path") or s.startswith("open[") for s in expanded) else MAX_CANDIDATES + (0 if typed else 2)
     expanded = expanded[:cap]
-    return (["default"] + expanded) if p.has_default else expanded
+    if not p.has_default:
+        return expanded
+    if p.name.lower() in SEED_NAMES:
+        return expanded + ["default"]  # its default (usually None) means "unseeded": never deterministic
+    return ["default"] + expanded
 
 
 # ---------------------------------------------------------------- spec → expression
@@ -447,8 +474,8 @@ def spec_expr(spec: str, used: set[str]) -> str:
                     f"for _ in range(r.randint(0, 6))}}")
         if head == "open":
             return f"open({spec_expr(args[0], used)})"
-        if head == "new":
-            return f"{args[0]}()"
+        if head == "new":  # a class of the program, built from generated constructor arguments
+            return f"{args[0]}({', '.join(spec_expr(x, used) for x in args[1:])})"
         if head == "choice":
             return f"r.choice([{', '.join(args)}])"
         raise ValueError(f"unknown generator spec {spec!r}")
@@ -563,6 +590,66 @@ def _params_of(fn: ast.FunctionDef | ast.AsyncFunctionDef, source: str, skip_fir
     return params
 
 
+MAX_LITERALS = 8
+
+
+def _constants(node: ast.AST, globals_: Mapping[str, ast.AST]) -> list[Any]:
+    """Constant values of a literal (`"x"`, `("a", "b")`, `{"a": 1}` keys), or of a module-level
+    name bound to such a literal."""
+    if isinstance(node, ast.Name) and node.id in globals_:
+        node = globals_[node.id]
+    if isinstance(node, ast.Constant):
+        return [node.value]
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return [e.value for e in node.elts if isinstance(e, ast.Constant)]
+    if isinstance(node, ast.Dict):
+        return [k.value for k in node.keys if isinstance(k, ast.Constant)]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in (
+            "set", "frozenset", "tuple", "list") and len(node.args) == 1:
+        return _constants(node.args[0], globals_)
+    return []
+
+
+def literal_values(fn: ast.AST, tree: ast.Module) -> dict[str, list[str]]:
+    """Per parameter name, the constants the body compares it with (`p == "x"`, `p in ("a", "b")`,
+    `"x" != p`, `p not in VALID`, `TABLE[p]`, `TABLE.get(p)` for module-level literal tables),
+    as reprs in first-seen order. None and booleans are left out: they carry no enumeration."""
+    globals_ = {t.id: st.value for st in tree.body if isinstance(st, ast.Assign)
+                for t in st.targets if isinstance(t, ast.Name)}
+    found: dict[str, list[Any]] = {}
+
+    def add(name: str, values: list[Any]) -> None:
+        bucket = found.setdefault(name, [])
+        for v in values:
+            if isinstance(v, (str, int, float)) and not isinstance(v, bool) and v not in bucket:
+                bucket.append(v)
+
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(
+                node.ops[0], (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)):
+            left, right = node.left, node.comparators[0]
+            if isinstance(left, ast.Name):
+                add(left.id, _constants(right, globals_))
+            elif isinstance(right, ast.Name) and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+                add(right.id, _constants(left, globals_))
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name) and isinstance(
+                node.value, (ast.Name, ast.Dict)) and isinstance(
+                globals_.get(getattr(node.value, "id", ""), node.value), ast.Dict):
+            add(node.slice.id, _constants(node.value, globals_))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+                and node.args and isinstance(node.args[0], ast.Name) and isinstance(
+                globals_.get(getattr(node.func.value, "id", ""), node.func.value), ast.Dict):
+            add(node.args[0].id, _constants(node.func.value, globals_))
+    return {k: [repr(v) for v in vs[:MAX_LITERALS]] for k, vs in found.items() if vs}
+
+
+def _with_literals(params: list[Param], fn: ast.AST, tree: ast.Module) -> list[Param]:
+    values = literal_values(fn, tree)
+    for p in params:
+        p.literals = values.get(p.name, [])
+    return params
+
+
 def analyse(record: FunctionRecord, program: str, context: str | None = None) -> Target | Untestable:
     """Locate the function in the program (`context`, by default the record's, with the
     reference inserted): how to call it."""
@@ -580,7 +667,7 @@ def analyse(record: FunctionRecord, program: str, context: str | None = None) ->
     if any(isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) for p in parents):
         return Untestable(hc.UNSUPPORTED_KIND, "nested function")
     if not isinstance(owner, ast.ClassDef):
-        return Target(record.name, "function", None, _params_of(fn, program, skip_first=False), [],
+        return Target(record.name, "function", None, _with_literals(_params_of(fn, program, False), fn, tree), [],
                       isinstance(fn, ast.AsyncFunctionDef))
     if fn.name == "__init__" or decorators & {"abstractmethod", "abstractproperty", "setter", "deleter"}:
         return Untestable(hc.UNSUPPORTED_KIND, f"method {fn.name} ({', '.join(sorted(decorators)) or 'constructor'})")
@@ -591,13 +678,15 @@ def analyse(record: FunctionRecord, program: str, context: str | None = None) ->
             first_arg and first_arg[0].arg == "cls" and "staticmethod" not in decorators):
         decorators = decorators | {"classmethod"}
     if "staticmethod" in decorators:
-        return Target(record.name, "staticmethod", path, _params_of(fn, program, False), [], is_async)
+        return Target(record.name, "staticmethod", path, _with_literals(_params_of(fn, program, False), fn, tree), [],
+                      is_async)
     if "classmethod" in decorators:
-        return Target(record.name, "classmethod", path, _params_of(fn, program, True), [], is_async)
+        return Target(record.name, "classmethod", path, _with_literals(_params_of(fn, program, True), fn, tree), [],
+                      is_async)
     classes = _class_index(tree)
     ctor = list(_class_params(owner, program, classes) or [])
     kind = "property" if decorators & {"property", "cached_property", "lazyproperty"} else "method"
-    return Target(record.name, kind, path, _params_of(fn, program, True), ctor, is_async,
+    return Target(record.name, kind, path, _with_literals(_params_of(fn, program, True), fn, tree), ctor, is_async,
                   _placeholder_attributes(owner), _self_attributes(fn, owner, classes, ctor))
 
 
@@ -815,15 +904,20 @@ def _variants(keys: list[str], cands: dict[str, list[str]]) -> list[dict[str, st
 
 
 _GENERIC = ["int_small", "int_signed", "float", "prob", "word", "dna", "list[int]", "list[float]", "list[str]",
-            "dict[str,int]", "bool", "tuple[int,int]"]
+            "dict[str,int]", "bool", "tuple[int,int]", "num_str"]
 _GENERIC_NUMPY = ["ndarray_float", "ndarray_int", "matrix_float"]
 MAX_WIDER_VARIANTS = 48
 
 
-def _wider_variants(choices: list[dict[str, str]], cands: Mapping[str, list[str]], numpy: bool) -> list[dict[str, str]]:
+MAX_WIDER_OBJECTS = 3
+
+
+def _wider_variants(choices: list[dict[str, str]], cands: Mapping[str, list[str]], numpy: bool,
+                    known: Mapping[str, tuple[str, ...]] = MappingProxyType({})) -> list[dict[str, str]]:
     """Second-round combinations: every key's ranked candidates extended by generic ones (small
     ints, signed ints, floats, words, DNA, lists of ints/floats/strings, dicts, bools, arrays when
-    the program uses numpy); one key changed at a time from each strategy's top choice, then
+    the program uses numpy, and objects of the program's classes that wrap a generated value,
+    such as `DNA(sequence)`); one key changed at a time from each strategy's top choice, then
     deterministic random combinations."""
     import random
 
@@ -831,7 +925,8 @@ def _wider_variants(choices: list[dict[str, str]], cands: Mapping[str, list[str]
     for choice in choices:
         if choice.get(OBJ_KEY) not in {t.get(OBJ_KEY) for t in tops}:
             tops.append(choice)
-    extra = _GENERIC + (_GENERIC_NUMPY if numpy else [])
+    wrappers = [f"new[{','.join([name, *args])}]" for name, args in known.items() if args]
+    extra = _GENERIC + (_GENERIC_NUMPY if numpy else []) + wrappers[:MAX_WIDER_OBJECTS]
     out: list[dict[str, str]] = []
     rng = random.Random(0)
     seen = {tuple(sorted(c.items())) for c in choices}
@@ -1085,7 +1180,7 @@ def _generate(record: FunctionRecord, context: str, *, python: str | None, seeds
     need = needs(record)
     if need:
         return Untestable(need[0], need[1])
-    known = _class_names(program_ref)
+    known = constructible_classes(program_ref)
     doc_types = docstring_types(record.docstring)
     keys, cands, bad = _rank_all([("", target.params)], doc_types, known)
     if bad:
@@ -1125,7 +1220,7 @@ def _generate(record: FunctionRecord, context: str, *, python: str | None, seeds
     if v is None and reason == hc.GENERATOR_FAILED or v is not None and not varied and keys:
         # no ranked combination worked, or none varied the output: a second probe over generic
         # candidates for every key (validation still asks for varying output and failing stubs)
-        wider = _wider_variants(choices, cands, numpy="numpy" in program_ref)
+        wider = _wider_variants(choices, cands, numpy="numpy" in program_ref, known=known)
         if wider:
             v2, _, _, varied2 = probe(wider)
             if v2 is not None and (v is None or varied2):
@@ -1143,7 +1238,7 @@ def _generate(record: FunctionRecord, context: str, *, python: str | None, seeds
                        generators=dict(choices[v]))
 
 
-def _rank_all(groups: list[tuple[str, list[Param]]], doc_types: Mapping[str, str], known: set[str],
+def _rank_all(groups: list[tuple[str, list[Param]]], doc_types: Mapping[str, str], known: Mapping[str, tuple[str, ...]],
               ) -> tuple[list[str], dict[str, list[str]], tuple[str, str] | None]:
     """(keys, ranked generator specs per key, why not) for groups of (key prefix, parameters).
     Attributes are ranked by their name without leading underscores."""
@@ -1165,20 +1260,31 @@ def _rank_all(groups: list[tuple[str, list[Param]]], doc_types: Mapping[str, str
     return keys, cands, None
 
 
-def _class_names(program: str) -> set[str]:
+MAX_CTOR_ARGS = 3
+
+
+def constructible_classes(program: str) -> dict[str, tuple[str, ...]]:
+    """Classes of the program the harness can build, each with the generator specs of its
+    constructor's required arguments: none, or at most three whose annotation or name gives a
+    simple generator (`DNA(sequence)` → ("dna",)). Inherited constructors count."""
     try:
         tree = ast.parse(program)
     except SyntaxError:
-        return set()
-    out = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            init = next((s for s in node.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
-            required = 0
-            if init is not None:
-                a = init.args
-                required = len(a.posonlyargs) + len(a.args) - 1 - len(a.defaults)
-                required += sum(d is None for d in a.kw_defaults)
-            if required == 0:
-                out.add(node.name)
+        return {}
+    classes = _class_index(tree)
+    out: dict[str, tuple[str, ...]] = {}
+    for name, cls in classes.items():
+        params = _class_params(cls, program, classes) or []
+        required = [p for p in params if not p.has_default]
+        if len(required) > MAX_CTOR_ARGS or any(p.kind != "positional" for p in required):
+            continue
+        specs = []
+        for p in required:
+            found = [x for x in type_specs(p.annotation) or name_specs(p.name)
+                     if not x.startswith(("!", "new[", "open["))]
+            if not found:
+                break
+            specs.append(found[0])
+        else:
+            out[name] = tuple(specs)
     return out

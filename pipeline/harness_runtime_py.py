@@ -15,6 +15,11 @@ RUNTIME = r'''
 # Builds arguments from the seed in argv[1], calls the function and prints a canonical
 # rendering of the result and of any argument the call changed.
 import sys as _h_sys
+import os as _h_os
+
+# Where this run happens (a fresh directory per run): paths under it are shown relative, so a
+# function returning a path it built from its input still prints the same in every run.
+_h_rundirs = sorted({_h_os.getcwd(), _h_os.path.realpath(_h_os.getcwd())}, key=len, reverse=True)
 
 
 class _HTimeout(BaseException):
@@ -43,6 +48,8 @@ def _h_render(x, _d=0):
     if isinstance(x, complex):
         return 'complex(%s, %s)' % (_h_float(x.real), _h_float(x.imag))
     if isinstance(x, str):
+        for d in _h_rundirs:
+            x = x.replace(d, '<rundir>')
         return repr(x if len(x) <= 20000 else x[:20000] + '...')
     if isinstance(x, (bytes, bytearray)):
         return repr(bytes(x[:20000]))
@@ -263,6 +270,7 @@ _gen("str", '''
 def _g_str(r, a):
     return ''.join(r.choice('abcdefghijklmnopqrstuvwxyz') for _ in range(r.randint(1, 12)))
 ''')
+_gen("num_str", "def _g_num_str(r, a):\n    return str(r.randint(1, 60))")
 _gen("word", '''
 def _g_word(r, a):
     return r.choice(['alpha', 'beta', 'gamma', 'delta', 'sample', 'gene', 'chr', 'read', 'x', 'id'])

@@ -339,3 +339,71 @@ SIBLING_CALLEES = (
         return {"A": "T", "C": "G", "G": "C", "T": "A"}
     ''',
 )
+
+
+# An enumerated string parameter: only the values the body tests for are accepted.
+ENUM_MODE = '''
+def score_pair(a, b, scheme):
+    """Score two bases under a named scheme."""
+    if scheme not in SCHEMES:
+        raise ValueError("unknown scheme %r" % scheme)
+    match, mismatch = SCHEMES[scheme]
+    return match if a == b else mismatch
+'''
+ENUM_MODE_CONTEXT = f'''
+SCHEMES = {{"blastn": (1, -2), "megablast": (1, -3), "transition": (2, -1)}}
+
+{MARKER}
+'''
+
+# A parameter documented as a class of the repository that wraps a sequence.
+SEQUENCE_OBJECT = '''
+def gc_skew(seq):
+    """GC skew of a sequence.
+
+    Parameters
+    ----------
+    seq : DNASequence
+        The sequence.
+    """
+    counts = seq.base_counts()
+    g, c = counts.get("G", 0), counts.get("C", 0)
+    return 0.0 if g + c == 0 else (g - c) / (g + c)
+'''
+SEQUENCE_OBJECT_CONTEXT = f'''
+class DNASequence:
+    def __init__(self, sequence, metadata=None):
+        if set(sequence) - set("ACGTN"):
+            raise ValueError("not DNA")
+        self._seq = sequence
+
+    def base_counts(self):
+        return {{b: self._seq.count(b) for b in set(self._seq)}}
+
+{MARKER}
+'''
+
+# Builds a path under the working directory: the run directory must not show in the output.
+DATA_PATH = '''
+def index_path(name, subfolder="data"):
+    """Where the index of a reference is kept."""
+    return os.path.join(os.getcwd(), subfolder, name + ".fai")
+'''
+DATA_PATH_CONTEXT = f'''
+import os
+
+{MARKER}
+'''
+
+# Seeded sampling: the default seed (None) draws fresh randomness; given a seed it is deterministic.
+SEEDED_SAMPLE = '''
+def subsample_reads(reads, n, seed=None):
+    """Pick n reads at random (reproducible with a seed)."""
+    rng = random.Random(seed)
+    return rng.sample(reads, min(n, len(reads)))
+'''
+SEEDED_SAMPLE_CONTEXT = f'''
+import random
+
+{MARKER}
+'''

@@ -29,6 +29,11 @@ GOOD = {
                                   class_name="m.Profile"),
     "extend": lambda: fx.py_record(fx.BROKEN_INIT_METHOD, fx.BROKEN_INIT_CONTEXT, kind="method",
                                    class_name="m.ReadExtender"),
+    "score_pair": lambda: fx.py_record(fx.ENUM_MODE, fx.ENUM_MODE_CONTEXT),
+    "gc_skew": lambda: fx.py_record(fx.SEQUENCE_OBJECT, fx.SEQUENCE_OBJECT_CONTEXT),
+    "index_path": lambda: fx.py_record(fx.DATA_PATH, fx.DATA_PATH_CONTEXT, imports=(("import os", "os"),)),
+    "subsample_reads": lambda: fx.py_record(fx.SEEDED_SAMPLE, fx.SEEDED_SAMPLE_CONTEXT,
+                                            imports=(("import random", "random"),)),
     "reverse_complement_method": lambda: fx.py_record(fx.SIBLING_METHOD, fx.SIBLING_CONTEXT, kind="method",
                                                       class_name="m.Complementer", methods=fx.SIBLING_CALLEES),
 }
@@ -232,3 +237,34 @@ def test_stubbed_sibling_methods_are_replaced_by_their_source(outcomes):
     rec.callees[0].source = "def complement(self, base:\n    return base\n"  # does not parse: left stubbed
     rec.callees = rec.callees[:1]
     assert hp.expand_methods(rec.context_code, rec) == rec.context_code
+
+
+def test_literals_the_body_tests_a_parameter_against_become_its_first_candidate():
+    import ast
+
+    code = fx.ENUM_MODE_CONTEXT.replace(MARKER, fx.ENUM_MODE)
+    tree = ast.parse(code)
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
+    assert hp.literal_values(fn, tree) == {"scheme": ["'blastn'", "'megablast'", "'transition'"]}
+    p = hp.Param("scheme", "positional", literals=["'blastn'", "'megablast'"])
+    assert hp.rank_candidates(p, {}, {})[0] == "choice['blastn','megablast']"
+    assert hp._split_top("'a,b', 'c\\'d', 3") == ["'a,b'", "'c\\'d'", "3"]
+
+
+def test_classes_with_simple_constructors_are_generated_from_their_arguments():
+    known = hp.constructible_classes(fx.SEQUENCE_OBJECT_CONTEXT.replace(MARKER, ""))
+    assert known == {"DNASequence": ("dna",)}
+    assert hp.type_specs("DNASequence", known) == ["new[DNASequence,dna]"]
+    assert hp.spec_expr("new[DNASequence,dna]", set()) == "DNASequence(_g_dna(r, a))"
+
+
+def test_seed_parameters_get_a_value_before_their_default():
+    assert hp.rank_candidates(hp.Param("seed", "positional", default="None"), {}, {})[0] == "int"
+
+
+def test_generated_harnesses_for_the_new_generators(outcomes):
+    assert outcomes["score_pair"].harness_validated
+    assert "choice" in outcomes["score_pair"].test_harness
+    assert "DNASequence(_g_dna(r, a))" in outcomes["gc_skew"].test_harness
+    assert all("<rundir>/" in r["output"] for r in outcomes["index_path"].test_runs)
+    assert "a['seed'] = " in outcomes["subsample_reads"].test_harness
