@@ -54,8 +54,11 @@ NETWORK_MODULES = {"urllib", "urllib2", "urllib3", "requests", "http", "httplib"
 NETWORK_NAMES = {"Entrez", "NCBIWWW", "ExPASy", "urlopen", "urlretrieve"}
 DATABASE_MODULES = {"sqlite3", "sqlalchemy", "pymysql", "MySQLdb", "mysql", "psycopg2", "psycopg", "pymongo", "redis",
                     "peewee", "cx_Oracle", "pyodbc", "django", "flask_sqlalchemy", "BioSQL", "sqlobject", "dataset"}
+# Plotting counts as GUI: a figure is not an output a harness can compare. matplotlib's
+# computational modules (colors, path, transforms) do not: they run headless (MPLBACKEND=Agg).
 GUI_MODULES = {"tkinter", "Tkinter", "tkMessageBox", "PyQt4", "PyQt5", "PyQt6", "PySide", "PySide2", "PySide6", "wx",
-               "matplotlib", "pylab", "seaborn", "plotly", "bokeh", "turtle", "pygame", "gi", "kivy", "pyqtgraph",
+               "matplotlib.pyplot", "matplotlib.figure", "matplotlib.animation", "matplotlib.widgets",
+               "matplotlib.backends", "pylab", "seaborn", "plotly", "bokeh", "turtle", "pygame", "gi", "kivy", "pyqtgraph",
                "vtk", "mayavi", "IPython", "ipywidgets"}
 EXTERNAL_MODULES = {"subprocess", "commands", "sh", "pexpect", "docker", "Bio.Application", "pybedtools"}
 _EXTERNAL_CALL = re.compile(r"\bos\.(system|popen|spawn\w*|exec\w*|fork)\s*\(")
@@ -146,7 +149,8 @@ _NAME_TOKENS: list[tuple[set[str], list[str]]] = [
       "counts", "scores", "weights", "lengths", "positions"}, ["list[int]", "list[float]", "ndarray_float"]),
     ({"matrix", "mat", "grid"}, ["matrix_float", "list[list[int]]"]),
     ({"dict", "mapping", "map", "table", "counts_dict", "lookup"}, ["dict[str,int]", "dict[str,float]"]),
-    ({"df", "frame", "dataframe"}, ["dataframe"]),
+    ({"df", "frame", "dataframe"}, ["dataframe", "bedframe"]),
+    ({"intervals", "regions", "peaks", "features", "bedframe"}, ["bedframe"]),
     ({"out", "output", "outfile", "dest", "destination"}, ["out_path"]),
 ]
 _FILE_TOKENS = {"file", "filename", "fname", "path", "filepath", "infile", "fn", "fp", "fh", "handle", "stream",
@@ -232,7 +236,7 @@ def type_specs(annotation: str | None, known_classes: Mapping[str, tuple[str, ..
     if head in _ARRAY_NAMES or head.endswith(".ndarray"):
         return ["ndarray_float", "ndarray_int", "matrix_float"]
     if head in ("DataFrame", "pd.DataFrame", "pandas.DataFrame"):
-        return ["dataframe"]
+        return ["dataframe", "bedframe"]
     if head in ("Series", "pd.Series", "pandas.Series"):
         return ["series"]
     if head in _PATH_NAMES:
@@ -285,7 +289,7 @@ def _doc_type_specs(text: str, known_classes: Mapping[str, tuple[str, ...]]) -> 
         # `1-D array_like, int`: a container of the scalar named beside it
         (("array_like", "array-like", "ndarray", "array", "numpy array", "np.array", "matrix", "vector"),
          ["ndarray_int", "ndarray_float"] if scalar == ["int"] else ["ndarray_float", "ndarray_int"]),
-        (("dataframe",), ["dataframe"]),
+        (("dataframe",), ["dataframe", "bedframe"]),
         (("list",), [f"list[{scalar[0]}]"] if scalar else ["list[int]", "list[str]"]),
         (("tuple",), ["tuple[int,int]"]),
         (("set",), ["set[str]"]),
@@ -371,6 +375,8 @@ def _base(spec: str) -> str:
         return "ndarray"
     if spec in ("bool", "none", "bytes", "dataframe", "series"):
         return spec
+    if spec == "bedframe":
+        return "dataframe"
     return "str"  # dna, rna, protein, kmer, cigar, chrom, word, *_path, …
 
 
@@ -764,12 +770,14 @@ def needs(record: FunctionRecord) -> tuple[str, str] | None:
     """(reason, detail) when the function needs what no harness provides."""
     modules: set[str] = {u.module for u in record.used_imports}
     names: set[str] = {n for u in record.used_imports for n in u.names}
-    if not record.used_imports:
+    sources = [textwrap.dedent(u.statement) for u in record.used_imports] or [
+        record.context_code.replace(MARKER, "pass")]
+    for source in sources:  # `from matplotlib import pyplot` imports the module matplotlib.pyplot
         try:
-            tree = ast.parse(record.context_code.replace(MARKER, "pass"))
+            tree = ast.parse(source)
         except SyntaxError:
-            tree = None
-        for node in ast.walk(tree) if tree else ():
+            continue
+        for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 modules |= {a.name for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module:

@@ -369,6 +369,16 @@ def _g_dataframe(r, a):
     return pandas.DataFrame({'a': [r.randint(0, 9) for _ in range(n)], 'b': [round(r.uniform(0, 1), 3) for _ in range(n)],
                              'name': ['s%d' % i for i in range(n)]})
 ''')
+_gen("bedframe", '''
+def _g_bedframe(r, a):
+    """Genomic intervals as a BED-like frame (chrom, start, end, name, score, strand)."""
+    import pandas
+    n = r.randint(2, 8)
+    starts = [r.randint(0, 5000) for _ in range(n)]
+    return pandas.DataFrame({'chrom': [r.choice(['chr1', 'chr2', 'chrX']) for _ in range(n)], 'start': starts,
+                             'end': [s + r.randint(1, 800) for s in starts], 'name': ['feat%d' % i for i in range(n)],
+                             'score': [r.randint(0, 1000) for _ in range(n)], 'strand': [r.choice('+-') for _ in range(n)]})
+''')
 _gen("series", '''
 def _g_series(r, a):
     import pandas

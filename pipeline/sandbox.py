@@ -334,6 +334,7 @@ def scrubbed_env(run_dir: Path, extra: Mapping[str, str] | None = None) -> dict[
         "PYTHONHASHSEED": "0",
         "PYTHONIOENCODING": "utf-8",
         "PYTHONUNBUFFERED": "1",
+        "MPLBACKEND": "Agg",  # no display in the sandbox: matplotlib must not look for one
     }
     if extra:
         env.update(extra)

@@ -407,3 +407,21 @@ import random
 
 {MARKER}
 '''
+
+# A genomic-interval table: needs chrom/start/end columns (a generic frame raises KeyError).
+INTERVAL_FRAME = '''
+def total_covered(df):
+    """Bases covered by the intervals of a BED-like frame, per chromosome (overlaps merged)."""
+    covered = {}
+    for chrom, group in df.sort_values(["chrom", "start"]).groupby("chrom"):
+        total, cur_start, cur_end = 0, None, None
+        for start, end in zip(group["start"], group["end"]):
+            if cur_end is None or start > cur_end:
+                if cur_end is not None:
+                    total += cur_end - cur_start
+                cur_start, cur_end = start, end
+            else:
+                cur_end = max(cur_end, end)
+        covered[chrom] = total + (cur_end - cur_start)
+    return covered
+'''

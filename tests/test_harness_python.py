@@ -29,6 +29,7 @@ GOOD = {
                                   class_name="m.Profile"),
     "extend": lambda: fx.py_record(fx.BROKEN_INIT_METHOD, fx.BROKEN_INIT_CONTEXT, kind="method",
                                    class_name="m.ReadExtender"),
+    "total_covered": lambda: fx.py_record(fx.INTERVAL_FRAME),
     "score_pair": lambda: fx.py_record(fx.ENUM_MODE, fx.ENUM_MODE_CONTEXT),
     "gc_skew": lambda: fx.py_record(fx.SEQUENCE_OBJECT, fx.SEQUENCE_OBJECT_CONTEXT),
     "index_path": lambda: fx.py_record(fx.DATA_PATH, fx.DATA_PATH_CONTEXT, imports=(("import os", "os"),)),
@@ -115,6 +116,12 @@ def test_unbuildable_parameters_are_untestable_with_reason():
     plot = "def show(xs):\n    plt.plot(xs)\n"
     res = hp.generate(fx.py_record(plot, f"import matplotlib.pyplot as plt\n\n{MARKER}\n"))
     assert isinstance(res, hc.Untestable) and res.reason == hc.NEEDS_GUI
+    res = hp.generate(fx.py_record(plot, f"from matplotlib import pyplot as plt\n\n{MARKER}\n",
+                                   imports=(("from matplotlib import pyplot as plt", "matplotlib"),)))
+    assert isinstance(res, hc.Untestable) and res.reason == hc.NEEDS_GUI
+    colour = "def to_hex(c):\n    return colors.to_hex(c)\n"  # matplotlib without plotting is not GUI
+    assert hp.needs(fx.py_record(colour, f"from matplotlib import colors\n\n{MARKER}\n",
+                                 imports=(("from matplotlib import colors", "matplotlib"),))) is None
 
 
 def test_missing_module_is_reported():
@@ -268,3 +275,4 @@ def test_generated_harnesses_for_the_new_generators(outcomes):
     assert "DNASequence(_g_dna(r, a))" in outcomes["gc_skew"].test_harness
     assert all("<rundir>/" in r["output"] for r in outcomes["index_path"].test_runs)
     assert "a['seed'] = " in outcomes["subsample_reads"].test_harness
+    assert "_g_bedframe(r, a)" in outcomes["total_covered"].test_harness
