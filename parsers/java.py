@@ -448,14 +448,30 @@ class _Walker:
                     continue
                 if nt in _REF_NODES and self._refs(node, nt, tidx, midx, coll, stack):
                     continue
-                for c in reversed(node.children):
+                # unnamed children are keyword and punctuation leaves: one token each, nothing
+                # else to record; leaf tokens are added to the collectors once per node
+                tokens = node.child_count - node.named_child_count
+                for c in reversed(node.named_children):
                     if c.child_count:
                         push((c, tidx, midx, coll))
-                    else:
-                        ct = c.type
-                        if ct == "ERROR":
-                            jf.error_nodes += 1
-                        self._leaf(c, ct, coll)
+                        continue
+                    ct = c.type
+                    if ct == "identifier":
+                        text = c.text.decode("utf-8", "replace")
+                        for r in coll:
+                            r.names.add(text)
+                    elif ct == "type_identifier":
+                        text = c.text.decode("utf-8", "replace")
+                        for r in coll:
+                            r.types.add(text)
+                    elif ct in _SKIP_REFS:
+                        continue  # a comment is no token
+                    elif ct == "ERROR":
+                        jf.error_nodes += 1
+                    tokens += 1
+                if tokens:
+                    for r in coll:
+                        r.tokens += tokens
                 continue
             if coll:
                 if node.child_count == 0:

@@ -22,7 +22,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Callable, Iterator
 
 from parsers.java import JavaField, JavaFile, JavaImport, JavaMethod, JavaType, doc_words, erase, parse_java
 from parsers.source import SourceFile
@@ -81,6 +81,9 @@ class RepoIndex:
     _sigs: dict[tuple, "Sig"] = field(default_factory=dict)
     _skeletons: dict[TKey, str] = field(default_factory=dict)
     _rendered: dict[tuple, str] = field(default_factory=dict)  # headers, field lines, stubs
+    _effects: dict[tuple, "Effects"] = field(default_factory=dict)  # (type, plan state) -> Effects
+    _blocks: dict[tuple, str] = field(default_factory=dict)  # (type, plan state) -> rendered lines
+    _import_lines: dict[tuple[str, str], tuple] = field(default_factory=dict)  # see _import_line
 
     @classmethod
     def build(cls, files: list[JavaFile], sources: list[SourceFile]) -> "RepoIndex":
@@ -238,7 +241,7 @@ class RepoIndex:
     # -------------------------------------------------------------- type resolution
     def resolve_type(self, name: str, key: TKey, extra_params: tuple[str, ...] = (), inherit: bool = True) -> "TypeRes":
         """Resolve a (possibly dotted, erased) type name as written inside type `key` (memoised)."""
-        ck = (name, key, extra_params if name.partition(".")[0] in extra_params else (), inherit)
+        ck = (name, key, extra_params if extra_params and name.partition(".")[0] in extra_params else (), inherit)
         res = self._resolved.get(ck)
         if res is None:
             res = self._resolved[ck] = self._resolve_type(name, key, extra_params, inherit)
@@ -467,6 +470,20 @@ class Sig:
     first: TKey | None
 
 
+# How an Effects entry changes a type's plan: mentioned, superclass of an included class,
+# superclass whose constructors a kept `super(...)` call needs.
+_PLAIN, _NO_ARG, _CTORS = 0, 1, 2
+
+
+@dataclass(slots=True, frozen=True)
+class Effects:
+    """What including one type, in one plan state, adds to a unit (see MethodContext._effects)."""
+
+    types: tuple[tuple[TKey, int], ...]  # (type, _PLAIN / _NO_ARG / _CTORS), in order
+    imports: tuple[str, ...]  # import statements the rendered members need
+    fields: frozenset[str]  # the type's used fields after the initializer closure
+
+
 @dataclass(slots=True)
 class TypeRes:
     kind: str  # repo, jdk, java.lang, third_party, typeparam, primitive, unresolved
@@ -505,7 +522,7 @@ def type_names(type_text: str) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- per-method plan
 
-@dataclass
+@dataclass(slots=True)
 class TypePlan:
     fields: set[str] = field(default_factory=set)
     methods: set[str] = field(default_factory=set)
@@ -514,7 +531,7 @@ class TypePlan:
     all_members: bool = False  # whole skeleton (supertypes whose abstract methods matter)
 
 
-@dataclass
+@dataclass(slots=True)
 class Plan:
     types: dict[TKey, TypePlan] = field(default_factory=dict)
     imports: dict[str, ImportUse] = field(default_factory=dict)  # statement -> use (method's own file)
@@ -542,6 +559,7 @@ class MethodContext:
         self.fi = fi
         self.jf = index.files[fi]
         self.m: JavaMethod = self.jf.methods[mi]
+        self.tparams: tuple[str, ...] = tuple(self.m.type_param_names)
         self.key: TKey = (fi, self.m.type_index)
         self.plan = Plan()
         chain = []
@@ -570,7 +588,7 @@ class MethodContext:
 
     def use_type(self, name: str, from_key: TKey | None = None) -> TypeRes:
         from_key = from_key or self.key
-        res = self.ix.resolve_type(name, from_key, tuple(self.m.type_param_names))
+        res = self.ix.resolve_type(name, from_key, self.tparams)
         if from_key[0] == self.fi:
             self._use_import(res, name.split(".")[0])
         if res.kind == "repo":
@@ -676,7 +694,7 @@ class MethodContext:
                 continue
             self.use_type(erase_keep_dots(tn))
         for tn in refs.news:
-            res = self.ix.resolve_type(erase_keep_dots(tn), self.key, tuple(self.m.type_param_names))
+            res = self.ix.resolve_type(erase_keep_dots(tn), self.key, self.tparams)
             if res.kind == "repo":
                 plan.type_plan(res.key).ctors = True
         # calls
@@ -723,7 +741,7 @@ class MethodContext:
             if tv is not None and tv[0] in ("", "var"):
                 loose_calls.add(name)  # lambda parameter or `var`: type not written
             elif tv is not None:
-                res = self.ix.resolve_type(erase_keep_dots(tv[0]), tv[1], tuple(self.m.type_param_names))
+                res = self.ix.resolve_type(erase_keep_dots(tv[0]), tv[1], self.tparams)
                 if res.kind == "repo":
                     owner_key = res.key
                 elif res.kind == "typeparam":
@@ -749,7 +767,7 @@ class MethodContext:
                 self.use_field(found[0], found[1], name)
                 continue
             if name[:1].isupper():
-                res = self.ix.resolve_type(name, self.key, tuple(self.m.type_param_names))
+                res = self.ix.resolve_type(name, self.key, self.tparams)
                 if res.kind not in ("unresolved",):
                     self.use_type(name)
                     continue
@@ -828,58 +846,102 @@ class MethodContext:
                     tp.fields.update(ti.field_names & loose_fields)
                 if t.parent is not None and t.scope == "member":
                     plan.type_plan((key[0], t.parent))
-                if t.scope != "anonymous":
-                    for s in ([t.superclass] if t.superclass else []) + t.interfaces:
-                        res = self._sig_type(key, s, need_imports)
-                        if res is not None and t.kind == "class" and s == t.superclass:
-                            plan.type_plan(res).no_arg_ctor = True
-                if t.kind == "class" and t.superclass and ti.super_ctors:
-                    jf_k = ix.files[key[0]]
-                    if any(self._include_method(key, jf_k.methods[mi]) for mi in ti.super_ctors):
-                        sup = ix.resolve_type(erase_keep_dots(t.superclass), key, inherit=False)
-                        if sup.kind == "repo" and sup.key is not None:
-                            plan.type_plan(sup.key).ctors = True
-                            done.discard(sup.key)
-                for member in self._members(key):
-                    self._use_sig(ix.member_sig(key, member), need_imports)
-                self._field_closure(key, need_imports)
+                self._apply(self._effects(key, tp), tp, done, need_imports)
         self.plan.extra_imports = list(need_imports)
         return self.render()
 
-    def _use_sig(self, sig: Sig, need_imports: dict[str, None]) -> None:
+    def _own(self, key: TKey, tp: TypePlan) -> int:
+        """The method being extracted when `key` declares it and its plan would render it (it is
+        left out), else -1: so that the plans of sibling methods share memoised results."""
+        if key != self.key:
+            return -1
+        kind = self.m.kind
+        if kind == "method":
+            return self.mi if tp.all_members or self.m.name in tp.methods else -1
+        return self.mi if kind == "constructor" else -1
+
+    def _effects(self, key: TKey, tp: TypePlan) -> "Effects":
+        """What including `key` adds to the unit. It depends only on the type and its plan, and
+        most types recur, with the same plan, in the units of many methods: memoised."""
+        own = self._own(key, tp)
+        ck = (key, frozenset(tp.fields), frozenset(tp.methods), tp.ctors, tp.all_members, own)
+        fx = self.ix._effects.get(ck)
+        if fx is None:
+            state = TypePlan(set(tp.fields), tp.methods, tp.ctors, tp.no_arg_ctor, tp.all_members)
+            fx = self.ix._effects[ck] = self._compute_effects(key, state, own)
+        return fx
+
+    def _apply(self, fx: "Effects", tp: TypePlan, done: set[TKey], need_imports: dict[str, None]) -> None:
+        """Replay `fx` on this method's plan; a type whose constructors become needed is redone."""
         types = self.plan.types
-        for k in sig.keys:
-            if k not in types:
-                self.plan.type_plan(k)
-        for stmt in sig.imports:
+        for k, flag in fx.types:
+            kp = types.get(k)
+            if kp is None:
+                kp = types[k] = TypePlan()
+            if flag == _NO_ARG:
+                kp.no_arg_ctor = True
+            elif flag == _CTORS:
+                kp.ctors = True
+                done.discard(k)
+        for stmt in fx.imports:
             need_imports[stmt] = None
+        tp.fields.update(fx.fields)
 
-    def _sig_type(self, owner: TKey, text: str, need_imports: dict[str, None]) -> TKey | None:
-        """Make every type named in `text` (written inside `owner`) available in the unit."""
-        sig = self.ix.sig(owner, text)
-        self._use_sig(sig, need_imports)
-        return sig.first
+    def _compute_effects(self, key: TKey, tp: TypePlan, own: int) -> "Effects":
+        """Supertypes and the types named by the rendered members' signatures and kept field
+        initializers, in order of first mention. `tp` is a scratch copy of the type's plan."""
+        ix = self.ix
+        t = ix.type(key)
+        ti = ix.info(key)
+        ops: list[tuple[TKey, int]] = []
+        seen: set[TKey] = set()
+        imports: dict[str, None] = {}
 
-    def _members(self, key: TKey) -> list[tuple[str, int]]:
+        def use(sig: Sig) -> None:
+            for k in sig.keys:
+                if k not in seen:
+                    seen.add(k)
+                    ops.append((k, _PLAIN))
+            for stmt in sig.imports:
+                imports[stmt] = None
+
+        if t.scope != "anonymous":
+            for s in ([t.superclass] if t.superclass else []) + t.interfaces:
+                sig = ix.sig(key, s)
+                use(sig)
+                if sig.first is not None and t.kind == "class" and s == t.superclass:
+                    ops.append((sig.first, _NO_ARG))
+        if t.kind == "class" and t.superclass and ti.super_ctors:
+            if any(self._include_method(key, tp, mi, own) for mi in ti.super_ctors):
+                sup = ix.resolve_type(erase_keep_dots(t.superclass), key, inherit=False)
+                if sup.kind == "repo" and sup.key is not None:
+                    ops.append((sup.key, _CTORS))
+                    seen.add(sup.key)
+                    if sup.key == key:  # broken code extending itself
+                        tp.ctors = True
+        for member in self._members(key, tp, own):
+            use(ix.member_sig(key, member))
+        self._field_closure(key, tp, use)
+        return Effects(tuple(ops), tuple(imports), frozenset(tp.fields))
+
+    def _members(self, key: TKey, tp: TypePlan, own: int) -> list[tuple[str, int]]:
         """The members of `key` rendered in the unit, in source order: ("h", 0) for the header's
         type parameters and record components, ("f", field index), ("m", method index)."""
         t = self.ix.type(key)
-        tp = self.plan.types[key]
         out: list[tuple[str, int]] = []
         if t.type_parameters or t.record_components:
             out.append(("h", 0))
         for i, f in enumerate(t.fields):
             if tp.all_members or (tp.fields and not tp.fields.isdisjoint(f.names)):
                 out.append(("f", i))
-        out.extend(("m", mi) for mi in self._included_methods(key))
+        out.extend(("m", mi) for mi in self._included_methods(key, tp, own))
         return out
 
-    def _included_methods(self, key: TKey) -> list[int]:
+    def _included_methods(self, key: TKey, tp: TypePlan, own: int) -> list[int]:
         """Indices of the methods and constructors of `key` the unit renders, in source order."""
         ix = self.ix
         t = ix.type(key)
         ti = ix.info(key)
-        tp = self.plan.types[key]
         if tp.all_members:
             picked = list(ti.all_methods)
         elif tp.methods:
@@ -889,16 +951,14 @@ class MethodContext:
             picked = []
         if ti.ctors and t.kind not in ("enum", "record") and (tp.ctors or ix.passes_super_args(key)):
             picked.extend(ti.ctors)
-        if key[0] == self.fi:
-            own = self.m.start_byte
-            methods = self.jf.methods
-            picked = [mi for mi in picked if methods[mi].start_byte != own]
+        if own >= 0:
+            picked = [mi for mi in picked if mi != own]
         picked.sort()
         return picked
 
-    def _field_closure(self, key: TKey, need_imports: dict[str, None]) -> None:
+    def _field_closure(self, key: TKey, tp: TypePlan, use: Callable[[Sig], None]) -> None:
         """Initializers of included fields may read sibling fields and name (JDK) types."""
-        ix, tp = self.ix, self.plan.types[key]
+        ix = self.ix
         if not tp.fields:
             return
         t = ix.type(key)
@@ -908,15 +968,15 @@ class MethodContext:
             siblings, named = ix.field_closure(key, fidx)
             tp.fields.update(siblings)
             for n in named:
-                self._sig_type(key, n, need_imports)
+                use(ix.sig(key, n))
 
     def _keep_initializer(self, key: TKey, f: JavaField) -> bool:
         return self.ix.keep_initializer(key, f)
 
-    def _include_method(self, key: TKey, jm: JavaMethod) -> bool:
-        tp = self.plan.types[key]
-        if key[0] == self.fi and jm.start_byte == self.m.start_byte:
+    def _include_method(self, key: TKey, tp: TypePlan, mi: int, own: int) -> bool:
+        if mi == own:
             return False
+        jm = self.ix.files[key[0]].methods[mi]
         if jm.kind == "method":
             return tp.all_members or jm.name in tp.methods
         if jm.kind == "constructor":
@@ -966,30 +1026,43 @@ class MethodContext:
         pkg = self.jf.package
         simple_taken: dict[str, str] = {}
         candidates = [u.statement for u in self.plan.imports.values()] + self.plan.extra_imports
+        cache = self.ix._import_lines
         for stmt in candidates:
-            imp = _parse_import(stmt)
-            res = self.ix._external(imp.name if not imp.static else imp.name.rsplit(".", 1)[0], imp) \
-                if not imp.wildcard else None
-            if imp.wildcard:
-                key = self.ix.lookup_fqn(imp.name)
-                if key is not None or imp.name in self.ix.by_package:
-                    if imp.static and key is not None and pkg:
-                        out[f"import static {pkg}.{self._unit_path(key)}.*;"] = None
+            ck = (pkg, stmt)
+            got = cache.get(ck)
+            if got is None:
+                got = cache[ck] = self._import_line(pkg, stmt)
+            line, simple, name, check = got
+            if simple is not None:
+                # a single-type import of a non-repository type: one per simple name
+                if check and simple_taken.get(simple, name) != name:
                     continue
-                out[stmt] = None
-                continue
-            if res is not None and res.kind == "repo":
-                if pkg and (imp.static or self.ix.type(res.key).scope == "member"):
-                    tail = imp.name.rsplit(".", 1)[-1] if imp.static else ""
-                    path = self._unit_path(res.key)
-                    out[f"import static {pkg}.{path}.{tail};" if imp.static else f"import {pkg}.{path};"] = None
-                continue
-            simple = imp.name.rsplit(".", 1)[-1]
-            if not imp.static and simple_taken.get(simple, imp.name) != imp.name:
-                continue
-            simple_taken[simple] = imp.name
-            out[stmt] = None
+                simple_taken[simple] = name
+            if line is not None:
+                out[line] = None
         return sorted(out, key=lambda s: (s.startswith("import static"), s))
+
+    def _import_line(self, pkg: str, stmt: str) -> tuple[str | None, str | None, str, bool]:
+        """How an import statement appears in a unit of package `pkg`: (line or None when
+        dropped, simple name when it competes for one, imported name, whether it yields to an
+        earlier import of that simple name). Memoised per (package, statement)."""
+        imp = _parse_import(stmt)
+        if imp.wildcard:
+            key = self.ix.lookup_fqn(imp.name)
+            if key is not None or imp.name in self.ix.by_package:
+                if imp.static and key is not None and pkg:
+                    return f"import static {pkg}.{self._unit_path(key)}.*;", None, imp.name, False
+                return None, None, imp.name, False
+            return stmt, None, imp.name, False
+        res = self.ix._external(imp.name if not imp.static else imp.name.rsplit(".", 1)[0], imp)
+        if res.kind == "repo":
+            if pkg and (imp.static or self.ix.type(res.key).scope == "member"):
+                tail = imp.name.rsplit(".", 1)[-1] if imp.static else ""
+                path = self._unit_path(res.key)
+                return (f"import static {pkg}.{path}.{tail};" if imp.static else f"import {pkg}.{path};"), \
+                    None, imp.name, False
+            return None, None, imp.name, False
+        return stmt, imp.name.rsplit(".", 1)[-1], imp.name, not imp.static
 
     def _unit_path(self, key: TKey) -> str:
         names = []
@@ -1002,6 +1075,22 @@ class MethodContext:
         return ".".join(reversed(names))
 
     def _render_type(self, key: TKey, children: dict, depth: int, lines: list[str]) -> None:
+        if key in self.chain or key in children:
+            self._render_lines(key, children, depth, lines)
+            return
+        # A type outside the enclosing chain, with no member types in the unit: its lines depend
+        # only on its plan and on whether the method instantiates it, and recur across methods.
+        tp = self.plan.types[key]
+        ck = (key, depth, self._instantiated(self.ix.type(key).name), frozenset(tp.fields),
+              frozenset(tp.methods), tp.ctors, tp.no_arg_ctor, tp.all_members)
+        block = self.ix._blocks.get(ck)
+        if block is None:
+            block_lines: list[str] = []
+            self._render_lines(key, children, depth, block_lines)
+            block = self.ix._blocks[ck] = "\n".join(block_lines)
+        lines.append(block)
+
+    def _render_lines(self, key: TKey, children: dict, depth: int, lines: list[str]) -> None:
         ix = self.ix
         jf = ix.files[key[0]]
         t = jf.types[key[1]]
@@ -1046,7 +1135,7 @@ class MethodContext:
         has_no_arg = False
         ctor_count = 0
         inst = self._instantiated(t.name)
-        for mi in self._included_methods(key):
+        for mi in self._included_methods(key, tp, self._own(key, tp)):
             jm = jf.methods[mi]
             ck = (key, mi, inst)
             text = rendered.get(ck)
