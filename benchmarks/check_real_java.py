@@ -1,6 +1,6 @@
 """Check the Java extractor on a real checkout.
 
-    python benchmarks/check_real_java.py /path/to/repo [--sample 300] [--seed 0] [--no-strict]
+    python benchmarks/check_real_java.py /path/to/repo [--sample 300] [--seed 0] [--show-failures N]
 
 Reports:
 1. coverage: methods + constructors that javalang lists (files javalang parses) against what
