@@ -26,6 +26,27 @@ class _HTimeout(BaseException):
     pass
 
 
+import builtins as _h_builtins
+
+_h_real_import = _h_builtins.__import__
+
+
+def _h_context_import(name, globals=None, locals=None, fromlist=(), level=0):
+    """The context is one module standing in for the repository: a repository import inside
+    the function (`from ..ops import merge`, or of the repository's own package, which is not
+    installed) is served by the context's own definitions when it holds every name imported."""
+    try:
+        return _h_real_import(name, globals, locals, fromlist, level)
+    except ImportError:
+        main = _h_sys.modules.get('__main__')
+        if fromlist and main is not None and all(n != '*' and hasattr(main, n) for n in fromlist):
+            return main
+        raise
+
+
+_h_builtins.__import__ = _h_context_import
+
+
 def _h_float(v):
     if v != v:
         return 'nan'

@@ -425,3 +425,19 @@ def total_covered(df):
         covered[chrom] = total + (cur_end - cur_start)
     return covered
 '''
+
+# A function importing a sibling module inside its body (done to avoid an import cycle): the
+# context holds the definition, and the harness serves the relative import from it.
+LOCAL_IMPORT = '''
+def is_sorted_by_start(starts):
+    """Whether interval starts are already sorted."""
+    from .ops import sort_starts
+
+    return list(starts) == sort_starts(starts)
+'''
+LOCAL_IMPORT_CONTEXT = f'''
+def sort_starts(starts):
+    return sorted(starts)
+
+{MARKER}
+'''

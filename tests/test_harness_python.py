@@ -30,6 +30,7 @@ GOOD = {
     "extend": lambda: fx.py_record(fx.BROKEN_INIT_METHOD, fx.BROKEN_INIT_CONTEXT, kind="method",
                                    class_name="m.ReadExtender"),
     "total_covered": lambda: fx.py_record(fx.INTERVAL_FRAME),
+    "is_sorted_by_start": lambda: fx.py_record(fx.LOCAL_IMPORT, fx.LOCAL_IMPORT_CONTEXT),
     "score_pair": lambda: fx.py_record(fx.ENUM_MODE, fx.ENUM_MODE_CONTEXT),
     "gc_skew": lambda: fx.py_record(fx.SEQUENCE_OBJECT, fx.SEQUENCE_OBJECT_CONTEXT),
     "index_path": lambda: fx.py_record(fx.DATA_PATH, fx.DATA_PATH_CONTEXT, imports=(("import os", "os"),)),
