@@ -12,8 +12,10 @@ that. So only statements are walked in Python (definitions never hide inside exp
 and identifiers come from one `Query` over the file, classified by capture name and assigned
 to their innermost scope by a single sweep over byte offsets. The same query marks what the
 walk must find inside function bodies (defs, imports, `self.x = …`, Python 2 statements), so
-bodies without any are not walked, and finds Python 2 literals. Node objects are costly in
-py-tree-sitter: the walk asks for single children (`named_child(0)`) where it can.
+bodies and statements without any are not walked, and finds Python 2 integers. Node objects
+and their attributes are costly in py-tree-sitter (about 0.1-0.3 us each): the walk asks for
+single children (`named_child(0)`) where it can, and Python 2 strings, which would need a
+capture of every string, are looked for in the text and confirmed on the tree.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import Iterator
 
 import tree_sitter_python as tsp
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
@@ -61,15 +64,16 @@ _QUERY_SRC = """
 (typed_default_parameter name: (identifier) @bind)
 (named_expression name: (identifier) @bind)
 """
-# Python 2 literals (0777, 10L, ur"", backticks) are checked on these captures in Python: a
-# query predicate (#match?) would slow the whole query by a third.
+# Python 2 integers (0777, 10L) are checked on these captures in Python: a query predicate
+# (#match?) would cost more. Python 2 strings (ur"", backticks) are found in the text instead
+# (see `_py2_strings`): capturing every string start would cost more.
 _QUERY_SRC += """
 (integer) @int
-(string_start) @strstart
 """
 # What the statement walk acts on inside a function body (@walk), plus, inside a method, the
-# assignments to attributes (`self.x = …`, @selfattr). A body holding none of them is not walked:
-# most function bodies, and the walk would create a node for each of their statements.
+# assignments to attributes (`self.x = …`, @selfattr). A body or a statement in one holding none
+# of them is not walked: most function bodies, and the walk would create a node for each of
+# their statements.
 _QUERY_SRC += """
 (function_definition) @walk
 (class_definition) @walk
@@ -100,14 +104,55 @@ def _py2_integer(text: bytes) -> bool:
     return len(body) >= 2 and body[0] == 48 and all(c in _OCTAL for c in body[1:])
 
 
-def _py2_literals(data: bytes, caps: dict[str, list[Node]]) -> bool:
-    for n in caps.get("int", ()):
+def _py2_integers(data: bytes, nodes: list[Node]) -> bool:
+    for n in nodes:
         s, e = n.start_byte, n.end_byte
         if e > s and (data[e - 1] in b"lL" or (data[s] == 48 and e - s > 1)) and _py2_integer(data[s:e]):
             return True
-    for n in caps.get("strstart", ()):
-        c = data[n.start_byte:n.start_byte + 2]
-        if c[:1] == b"`" or c in (b"ur", b"uR", b"Ur", b"UR"):
+    return False
+
+
+def _py2_string_start(data: bytes, start: int) -> bool:
+    """A string start (prefix and quote) at `start` of a backtick repr or a `ur` string."""
+    c = data[start:start + 2]
+    return c[:1] == b"`" or c in (b"ur", b"uR", b"Ur", b"UR")
+
+
+_STRING_START_QUERY = Query(PY_LANGUAGE, "(string_start) @strstart")
+# For finding `ur` at the start of a word: u, r (any case), other characters that can end an
+# identifier or a number (w), anything else (space).
+_UR_CLASSES = bytes(
+    117 if c in b"uU" else 114 if c in b"rR" else 119 if c >= 128 or chr(c).isalnum() or c in b"_." else 32
+    for c in range(256)
+)
+
+
+def _string_start_candidates(data: bytes) -> Iterator[int]:
+    """Where a Python 2 string can start in a file that parses without errors: every backtick,
+    and every `ur` (any case) not right after a character of an identifier, a number or `.`
+    (a string starting there would extend the identifier, or be an error)."""
+    p = data.find(b"`")
+    while p >= 0:
+        yield p
+        p = data.find(b"`", p + 1)
+    t = data.translate(_UR_CLASSES)
+    if t.startswith(b"ur"):
+        yield 0
+    p = t.find(b" ur")
+    while p >= 0:
+        yield p + 1
+        p = t.find(b" ur", p + 1)
+
+
+def _py2_strings(data: bytes, root: Node) -> bool:
+    """Whether a string starts with a backtick or `ur`: the few candidates in the text are
+    checked against the tree; in a tree with errors, every string start is."""
+    if root.has_error:
+        starts = QueryCursor(_STRING_START_QUERY).captures(root).get("strstart", ())
+        return any(_py2_string_start(data, n.start_byte) for n in starts)
+    for p in _string_start_candidates(data):
+        n = root.descendant_for_byte_range(p, p + 1)
+        if n is not None and n.type == "string_start" and n.start_byte == p and _py2_string_start(data, p):
             return True
     return False
 
@@ -122,6 +167,10 @@ _PROPERTY_DECORATORS = {"property", "cached_property", "functools.cached_propert
                         "abstractproperty"}
 _PY2_TEXT = re.compile(rb"^[ \t]*(?:except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|raise[ \t]+[\w.]+[ \t]*,[ \t]*\S)",
                        re.MULTILINE)
+_MAIN_GUARD = re.compile(rb"if\s+__name__\s*==\s*['\"]__main__['\"]")
+_TOP_KINDS = {"function_definition": "function", "class_definition": "class", "import_statement": "import",
+              "import_from_statement": "import", "future_import_statement": "import",
+              "expression_statement": "assign"}  # kind of a module-level statement, else "compound"
 _ALL_ITEM = re.compile(r"""['"]([A-Za-z_]\w*)['"]""")
 _STR_PREFIX = re.compile(r"^[rRuUbBfF]{0,2}")
 
@@ -403,6 +452,9 @@ class _Walker:
 
     def statement(self, node: Node, scope: _Scope | None, qual: str, parents: list[tuple[str, str]],
                   top_index: int, in_class: str | None, method: str | None) -> None:
+        if scope is not None and scope.kind == "function" and \
+                not self.needs_walk(node.start_byte, node.end_byte, method is not None):
+            return  # in a function, a statement holding nothing the walk acts on
         t = node.type
         if t == "decorated_definition":
             definition = node.child_by_field_name("definition")
@@ -512,7 +564,7 @@ class _Walker:
         body = node.child_by_field_name("body")
         params_node = node.child_by_field_name("parameters")
         rtype = node.child_by_field_name("return_type")
-        is_async = data[node.start_byte:node.start_byte + 5] == b"async"
+        is_async = data.startswith(b"async", node.start_byte)
         if scope is None:
             fqual, fscope = name, "module"
         elif scope.kind == "class":
@@ -530,17 +582,12 @@ class _Walker:
                     kind = "classmethod"
                 elif dn in _PROPERTY_DECORATORS or dn.endswith((".setter", ".getter", ".deleter")):
                     kind = "property"
-        # signature: from `def`/`async` to the colon before the body
-        sig_end = body.start_byte if body is not None else node.end_byte
-        colon = None
-        for c in node.children:
-            if c.type == ":":
-                colon = c
-        if colon is not None and colon.end_byte <= sig_end:
-            sig_end_b = colon.end_byte
-        else:
-            sig_end_b = sig_end
-        start, end = outer.start_byte, node.end_byte
+        # signature: from `def`/`async` to the colon before the body (the last `:` child)
+        node_start, node_end = node.start_byte, node.end_byte
+        body_start = body.start_byte if body is not None else node_end
+        colon_end = self.last_colon_end(node, body)
+        sig_end_b = colon_end if colon_end is not None and colon_end <= body_start else body_start
+        start, end = outer.start_byte, node_end
         while end > start and data[end - 1] in b" \t\r\n":
             end -= 1
         docstring = None
@@ -555,11 +602,11 @@ class _Walker:
         fn = PyFunction(
             name=name, qualname=fqual, kind=kind, scope=fscope,
             class_qualname=qual if fscope == "class" else None,
-            parents=list(parents), start_byte=start, end_byte=end, def_start_byte=node.start_byte,
+            parents=list(parents), start_byte=start, end_byte=end, def_start_byte=node_start,
             start_line=self.line_of(start), end_line=self.line_of(max(end - 1, start)),
-            signature=data[node.start_byte:sig_end_b].decode("utf-8", "replace"),
+            signature=data[node_start:sig_end_b].decode("utf-8", "replace"),
             code=data[start:end].decode("utf-8", "replace"),
-            body=data[body.start_byte:end].decode("utf-8", "replace") if body is not None else "",
+            body=data[body_start:end].decode("utf-8", "replace") if body is not None else "",
             indent=indent, parameters=_parameters(params_node, data),
             return_type=self.text(rtype) if rtype is not None else None,
             decorators=decorators, is_async=is_async, docstring=docstring, has_error=node.has_error,
@@ -571,16 +618,31 @@ class _Walker:
         else:
             scope.binds.add(name)
         sc = _Scope(start, end, "function", index)
-        sc.sig_end = body.start_byte if body is not None else end
+        sc.sig_end = body_start if body is not None else end
         self.scopes.append(sc)
         if scope is not None:
             scope.children.append(sc)
-        if body is not None and self.body_needs_walk(body.start_byte, body.end_byte, fscope == "class"):
+        if body is not None and self.needs_walk(body_start, body.end_byte, fscope == "class"):
             self.walk_block(body, sc, fqual, parents + [("function", fqual)], top_index, in_class,
                             name if fscope == "class" else None)
 
-    def body_needs_walk(self, start: int, end: int, method: bool) -> bool:
-        """Whether a function body holds anything `statement` acts on there (see `_QUERY_SRC`)."""
+    @staticmethod
+    def last_colon_end(node: Node, body: Node | None) -> int | None:
+        """End of the last `:` child of a definition. Usually the one just before a body that
+        ends the definition: asking for the body's siblings creates two nodes, not all children."""
+        if body is not None and body.next_sibling is None:
+            prev = body.prev_sibling
+            if prev is not None and prev.type == ":":
+                return prev.end_byte
+        colon_end = None
+        for c in node.children:
+            if c.type == ":":
+                colon_end = c.end_byte
+        return colon_end
+
+    def needs_walk(self, start: int, end: int, method: bool) -> bool:
+        """Whether a function body, or a statement in one, holds anything `statement` acts on
+        there (see `_QUERY_SRC`)."""
         for pos in (self.walk_pos, self.selfattr_pos) if method else (self.walk_pos,):
             i = bisect_left(pos, start)
             if i < len(pos) and pos[i] < end:
@@ -640,39 +702,39 @@ class _Walker:
             t = child.type
             if not child.is_named or t == "comment":
                 continue
-            kind = {"function_definition": "function", "class_definition": "class",
-                    "import_statement": "import", "import_from_statement": "import",
-                    "future_import_statement": "import", "expression_statement": "assign"}.get(t, "compound")
+            kind = _TOP_KINDS.get(t, "compound")
             if t == "decorated_definition":
                 d = child.child_by_field_name("definition")
                 kind = "class" if d is not None and d.type == "class_definition" else "function"
             index = len(summary.statements)
-            if t == "if_statement" and re.match(rb"if\s+__name__\s*==\s*['\"]__main__['\"]", data[child.start_byte:child.start_byte + 40]):
+            start = child.start_byte
+            if t == "if_statement" and _MAIN_GUARD.match(data[start:start + 40]):
                 index = -1  # names bound under the main guard are not importable context
             else:
                 end = child.end_byte
-                while end > child.start_byte and data[end - 1] in b" \t\r\n":
+                while end > start and data[end - 1] in b" \t\r\n":
                     end -= 1
-                summary.statements.append(TopStatement(kind, data[child.start_byte:end].decode("utf-8", "replace"),
-                                                       self.line_of(child.start_byte), child.start_byte, end))
+                summary.statements.append(TopStatement(kind, data[start:end].decode("utf-8", "replace"),
+                                                       self.line_of(start), start, end))
             self.statement(child, None, "", [], index, None, None)
+        if not self.python2:
+            self.python2 = _py2_integers(data, caps.get("int", ())) or _py2_strings(data, root)
         self.identifiers(caps)
         summary.python2 = self.python2 or bool(summary.has_error and _PY2_TEXT.search(data))
         return summary
 
     # -- identifiers
     def identifiers(self, caps: dict[str, list[Node]]) -> None:
-        data = self.data
-        if not self.python2:
-            self.python2 = _py2_literals(data, caps)
         # one role per identifier start; later roles win: attr > glob > kw > bind (else: a load)
         roles: dict[int, int] = {}
         for role, key in ((_BIND, "bind"), (_KW, "kw"), (_GLOB, "glob"), (_ATTR, "attr")):
             nodes = caps.get(key)
             if nodes:
-                roles.update(dict.fromkeys([n.start_byte for n in nodes], role))
+                roles.update(dict.fromkeys(map(_START_BYTE, nodes), role))
         # the captures of one name are not always in byte order
-        self._sweep(sorted(caps.get("id", ()), key=_START_BYTE), roles)
+        ids = caps.get("id", [])
+        ids.sort(key=_START_BYTE)
+        self._sweep(ids, roles)
 
     def _sweep(self, ids: list[Node], roles: dict[int, int]) -> None:
         """Give each identifier (in byte order) to its innermost scope as a load, bind or global,
@@ -694,7 +756,7 @@ class _Walker:
         load_names: list[str] = []
         bind_pos: list[int] = []
         bind_names: list[str] = []
-        chain: list[str] | None = None
+        chain: tuple[str, ...] | None = None
         chain_scope: _Scope | None = None
         prev_end = 0  # end of the chain's last identifier
         get_role = roles.get
@@ -729,17 +791,19 @@ class _Walker:
                     cur.loads.add(name)
                 load_pos.append(s)
                 load_names.append(name)
-                chain = [name]
+                chain = (name,)
                 chain_scope = cur
                 prev_end = e
             elif role == _ATTR:
                 if chain is not None:
-                    if chain_scope is cur and data[prev_end:s].strip() == b".":
+                    # `a.b`, else a dot between spaces or line breaks
+                    if chain_scope is cur and (s == prev_end + 1 and data[prev_end] == 46
+                                               or data[prev_end:s].strip() == b"."):
                         e = n.end_byte
-                        chain.append(data[s:e].decode("utf-8", "replace"))
+                        chain += (data[s:e].decode("utf-8", "replace"),)
                         prev_end = e
                         if cur is not None:
-                            cur.chains.add(tuple(chain))
+                            cur.chains.add(chain)
                     else:
                         chain = None
             else:
@@ -771,15 +835,13 @@ class _Walker:
                 sc.chains |= ch.chains
             if sc.kind == "function":
                 summary.global_declared |= sc.globs
-                f = (sc.loads | inner) - (sc.binds - sc.globs)
                 fn = summary.functions[sc.index]
-                fn.refs = frozenset(f)
                 fn.locals = frozenset(sc.binds - sc.globs)
+                fn.refs = free[id(sc)] = frozenset(sc.loads | inner) - fn.locals
                 fn.chains = frozenset(sc.chains)
                 fn.sig_refs = range_refs(fn.start_byte, sc.sig_end) - {p.name.lstrip("*") for p in fn.parameters}
             else:
-                f = (sc.loads - sc.binds) | inner
-            free[id(sc)] = frozenset(f)
+                free[id(sc)] = frozenset((sc.loads - sc.binds) | inner)
         for cls in summary.classes.values():
             sc = self.class_scope_of[cls.qualname]
             cls.refs = free[id(sc)]

@@ -36,17 +36,32 @@ class SourceFile:
     encoding: str  # e.g. "utf-8", "utf-8-sig", "latin-1 (coding line)", "cp1252 (fallback)"
 
 
+# Bytes that are not control characters (tab, newline, form feed, CR and escape count as text):
+# deleting them from a byte string leaves its control characters, counted in C.
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b in (9, 10, 12, 13, 27))
+
+
 def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         return True
     # Many control characters (other than tab/newline/form feed/escape) mean not text.
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(head.translate(None, _NOT_CONTROL))
     return controls > max(8, len(head) // 100)
 
 
+def first_lines(data: bytes, n: int) -> list[bytes]:
+    """`data.splitlines()[:n]`, splitting only as much of `data` as that needs."""
+    k = 512
+    while True:
+        lines = data[:k].splitlines()
+        if len(lines) > n or k >= len(data):  # line n ends before the cut, so it is whole
+            return lines[:n]
+        k *= 4
+
+
 def coding_declaration(data: bytes) -> str | None:
-    for line in data.splitlines()[:2]:
+    for line in first_lines(data, 2):
         m = _CODING_RE.match(line)
         if m:
             return m.group(1).decode("ascii", "replace")

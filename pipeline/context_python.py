@@ -11,8 +11,10 @@ of what the function needs, in dependency order, bounded by `MAX_CONTEXT_ITEMS` 
 
 Speed: resolving a name or a module-level statement gives the same answer for every function
 that needs it, so each is compiled once into a step (`_NameStep`, `_StmtStep`) and a function's
-closure is a walk over steps. The output never depends on set iteration order: references are
-visited sorted, definitions and imports in first-use order.
+closure is a walk over steps. The closure of a module-level statement is itself memoized
+(`_Closure`) and merged whole into the contexts that need it, when that gives the same result.
+The output never depends on set iteration order: references are visited sorted, definitions
+and imports in first-use order.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def count_tokens(code: str) -> int:
     if not code.isascii():
         return len(_TOKEN.findall(code))
     t = code.encode("ascii").translate(_TOKEN_CLASSES)
-    return t.count(b".") + t.replace(b".", b" ").count(b" a") + (t[:1] == b"a")
+    return t.count(b".") + t.count(b" a") + t.count(b".a") + (t[:1] == b"a")
 
 
 _NOTHING: frozenset[str] = frozenset()
@@ -264,8 +266,12 @@ def _dedent(text: str, indent: str) -> str:
     return "\n".join([lines[0]] + [ln[n:] if ln.startswith(indent) else ln for ln in lines[1:]])
 
 
+# Per-definition results that every record reaching the definition would recompute, keyed by
+# id() and checked by identity; cleared when the backend ends.
 _SKELETONS: dict[int, tuple[PyClass, tuple[str, frozenset[str]]]] = {}
 _SIG_NAMES: dict[int, tuple[PyFunction, frozenset[str]]] = {}
+_SELF_CALLS: dict[int, tuple[PyFunction, list[str]]] = {}
+_DEDENTED: dict[int, tuple[PyFunction, str]] = {}
 
 
 def class_skeleton(cls: PyClass, summary: PyFileSummary) -> tuple[str, frozenset[str]]:
@@ -296,6 +302,30 @@ def _class_skeleton(cls: PyClass, summary: PyFileSummary) -> tuple[str, frozense
     if len(lines) == len(cls.decorators) + 1:
         lines.append(unit + "pass")
     return "\n".join(lines), frozenset(refs)
+
+
+def _self_calls(caller: PyFunction, cls: PyClass) -> list[str]:
+    """Methods of `cls` that method `caller` reads through its receiver (`self.m`, `cls.m`),
+    in sorted chain order, repeats included."""
+    hit = _SELF_CALLS.get(id(caller))
+    if hit is not None and hit[0] is caller:
+        return hit[1]
+    receivers = {"self", "cls", cls.name}
+    if caller.parameters and caller.kind != "staticmethod":
+        receivers.add(caller.parameters[0].name.lstrip("*"))
+    out = [chain[1] for chain in sorted(caller.chains)
+           if len(chain) >= 2 and chain[0] in receivers and chain[1] in cls.methods]
+    _SELF_CALLS[id(caller)] = (caller, out)
+    return out
+
+
+def _dedented_code(fn: PyFunction) -> str:
+    hit = _DEDENTED.get(id(fn))
+    if hit is not None and hit[0] is fn:
+        return hit[1]
+    out = _dedent(fn.code, fn.indent)
+    _DEDENTED[id(fn)] = (fn, out)
+    return out
 
 
 def _decorator_name_simple(d: str) -> str:
@@ -351,7 +381,7 @@ class _NameStep:
 class _StmtStep:
     """`include_statement(file, i)`, compiled; `eager`/`lazy` are filled on first visit."""
 
-    __slots__ = ("file", "index", "text", "futures", "chains", "eager", "lazy")
+    __slots__ = ("file", "index", "text", "futures", "chains", "eager", "lazy", "closure")
 
     def __init__(self, file: FileCtx, index: int) -> None:
         self.file = file
@@ -361,6 +391,39 @@ class _StmtStep:
         self.chains: frozenset[tuple[str, ...]] = frozenset()
         self.eager: list[_NameStep] | None = None
         self.lazy: list[_NameStep] = []
+        self.closure: _Closure | None = None  # see `ContextBuilder.merge`, built on first use
+
+
+class _Closure:
+    """What including one statement into an empty context adds, for any function whose file
+    it does not touch (`ContextBuilder.merge`)."""
+
+    __slots__ = ("mergeable", "done", "strict", "files", "imports", "pieces", "unresolved", "future",
+                 "needs_types", "n_items", "n_bytes")
+
+    def __init__(self, b: "ContextBuilder") -> None:
+        self.mergeable = not b.truncated  # a bounded closure is not the whole closure
+        self.done = frozenset(b.done)
+        # steps whose effect is not idempotent (imports are: the same statement text again)
+        self.strict = frozenset(x for x in b.done if not (isinstance(x, _NameStep) and x.kind == _N_IMPORT))
+        # paths of the files whose names were visited or whose definitions were reached: what
+        # happens there depends on whether that is the home file of the function
+        self.files = frozenset([x.file.path for x in b.done] +
+                               [x.tfile.path for x in b.done if isinstance(x, _NameStep) and x.tfile is not None])
+        self.imports = list(b.imports)
+        self.pieces = b.pieces
+        self.unresolved = b.unresolved
+        self.future = frozenset(b.future)
+        self.needs_types = b.needs_types
+        self.n_items = b.n_items
+        self.n_bytes = b.n_bytes
+
+
+def _closure(index: RepoIndex, step: _StmtStep) -> _Closure:
+    """Include `step` into an empty context of no function."""
+    b = ContextBuilder(index, None, None, set())  # no home file: nothing is left out
+    b._include(step)
+    return _Closure(b)
 
 
 def _stmt_step(f: FileCtx, i: int) -> _StmtStep:
@@ -463,7 +526,8 @@ class ContextBuilder:
         self.truncated = False
         self.unresolved: list[str] = []
         self.needs_types = False
-        self.future: set[str] = set(home.futures)  # __future__ features of the files drawn from
+        # __future__ features of the files drawn from
+        self.future: set[str] = set(home.futures) if home is not None else set()
 
     def need(self, f: FileCtx, name: str, chains: frozenset[tuple[str, ...]] = frozenset()) -> str | None:
         """Make `name` (as read by code of file `f`) defined in the context; return the name
@@ -471,6 +535,55 @@ class ContextBuilder:
         if f is self.home and name in self.defined:
             return name
         return name if self._need(_name_step(self.index, f, name), chains) else None
+
+    def require(self, f: FileCtx, name: str, chains: frozenset[tuple[str, ...]] = frozenset()) -> None:
+        """`need`, called at the top level of a record, between closures that are complete: the
+        statements of a definition in another file are merged from their memoized closures when
+        possible (see `merge`), which is how most of a context is made. (Definitions in the home
+        file are left to `_need`: their closures are seldom mergeable there.)"""
+        if f is self.home and name in self.defined:
+            return
+        step = _name_step(self.index, f, name)
+        done = self.done
+        if step in done:
+            return
+        if step.kind == _N_EXT_STMT:  # what `_need` does for these two kinds, with merges
+            done.add(step)
+            if not self.merge(step.stmt):
+                self._include(step.stmt)
+        elif step.kind == _N_DEF and step.tfile is not self.home:
+            done.add(step)
+            for st in step.stmts:
+                if st not in done and not self.merge(st):
+                    self._include(st)
+            if step.ok and step.text:
+                self.pieces.append(step.text)
+        else:
+            self._need(step, chains)
+
+    def merge(self, step: _StmtStep) -> bool:
+        """Add the memoized closure of a statement, if that gives what `_include` would: the
+        context is not bounded yet and stays within its bounds with it, the closure does not
+        touch the home file (where names the function defines itself are left out, unresolved
+        names are reported unqualified), and it shares no step with the context so far (except
+        imports, which add nothing twice). Then `_include` would visit exactly the steps of the
+        memo, in the same order."""
+        c = step.closure
+        if c is None:
+            c = step.closure = _closure(self.index, step)
+        if not c.mergeable or self.truncated or self.home.path in c.files \
+                or self.n_items + c.n_items > MAX_CONTEXT_ITEMS or self.n_bytes + c.n_bytes > MAX_CONTEXT_BYTES \
+                or not self.done.isdisjoint(c.strict):
+            return False
+        self.done |= c.done
+        self.imports.update(dict.fromkeys(c.imports))
+        self.pieces += c.pieces
+        self.unresolved += c.unresolved
+        self.future |= c.future
+        self.needs_types = self.needs_types or c.needs_types
+        self.n_items += c.n_items
+        self.n_bytes += c.n_bytes
+        return True
 
     def _need(self, step: _NameStep, chains: frozenset[tuple[str, ...]]) -> bool:
         done = self.done
@@ -758,7 +871,7 @@ class _Resolver:
         defined = {top_name}
         builder = ContextBuilder(index, f, fn, defined)
         for name in refs:
-            builder.need(f, name, fn.chains)
+            builder.require(f, name, fn.chains)
         unit = _unit(fn)
         tail: list[str] = []
         depth = 0
@@ -769,12 +882,12 @@ class _Resolver:
                 if c is None:
                     continue
                 for r in sorted(c.header_refs):
-                    builder.need(f, r)
+                    builder.require(f, r)
                 tail.extend(_indent(d, pad) for d in c.decorators)
                 tail.append(_indent(c.header, pad))
                 if c is cls:
                     for r in sorted(attr_refs):
-                        builder.need(f, r)
+                        builder.require(f, r)
                     inner = unit * (depth + 1)
                     tail.extend(_indent(x, inner) for x in attr_lines)
                     if init_lines:
@@ -786,7 +899,7 @@ class _Resolver:
                 if outer is None:
                     continue
                 for r in sorted(_names_in_sig(outer)):
-                    builder.need(f, r)
+                    builder.require(f, r)
                 tail.append(_indent(_dedent(outer.signature, outer.indent), pad))
                 closure = sorted((fn.refs & (outer.locals | {p.name.lstrip("*") for p in outer.parameters}))
                                  - {p.name.lstrip("*") for p in outer.parameters})
@@ -857,14 +970,11 @@ class _Resolver:
         while frontier and items > 0:
             nxt: list[PyFunction] = []
             for caller in frontier:
-                receivers = {"self", "cls", cls.name}
-                if caller.parameters and caller.kind != "staticmethod":
-                    receivers.add(caller.parameters[0].name.lstrip("*"))
-                for chain in sorted(caller.chains):
-                    if len(chain) < 2 or chain[0] not in receivers or chain[1] in seen or chain[1] not in cls.methods:
+                for name in _self_calls(caller, cls):
+                    if name in seen:
                         continue
-                    seen.add(chain[1])
-                    m = s.functions[cls.methods[chain[1]]]
+                    seen.add(name)
+                    m = s.functions[cls.methods[name]]
                     if items <= 0 or len(m.code) > size:
                         continue
                     items -= 1
@@ -874,7 +984,7 @@ class _Resolver:
             frontier = nxt
         found.sort(key=lambda m: m.start_byte)
         mod = f"{f.module}." if f.module else ""
-        return [Callee(m.name, mod + m.qualname, f.path, "method", _dedent(m.code, m.indent), m.start_line)
+        return [Callee(m.name, mod + m.qualname, f.path, "method", _dedented_code(m), m.start_line)
                 for m in found]
 
     def _chain_callee(self, mod: FileCtx, chain: tuple[str, ...], callees: list[Callee]) -> None:
@@ -933,8 +1043,10 @@ def extract_python_files(files: list[SourceFile], info, stats) -> Iterator[Funct
             for fn in ctx.summary.functions:
                 yield resolver.record(ctx, fn, occurrence)
     finally:
-        _SKELETONS.clear()
-        _SIG_NAMES.clear()
-        for ctx in ctxs:  # steps point back to their file: break those cycles
+        for cache in (_SKELETONS, _SIG_NAMES, _SELF_CALLS, _DEDENTED):
+            cache.clear()
+        for ctx in ctxs:  # steps point back to their file, closures to their step: break those cycles
             ctx.name_steps.clear()
+            for st in ctx.stmt_steps.values():
+                st.closure = None
             ctx.stmt_steps.clear()
