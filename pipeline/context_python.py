@@ -292,13 +292,9 @@ def _class_skeleton(cls: PyClass, summary: PyFileSummary) -> tuple[str, frozense
         lines.append(_indent(a.source, unit))
         refs |= a.refs
     for name, i in cls.methods.items():
-        fn = summary.functions[i]
-        decs = [d for d in fn.decorators if _decorator_name_simple(d) in ("staticmethod", "classmethod", "property")]
-        sig = _dedent(fn.signature, fn.indent)
-        lines.extend(_indent(d, unit) for d in decs)
-        lines.append(_indent(sig, unit))
-        lines.append(unit * 2 + "...")
-        refs |= _names_in_sig(fn)  # dropped decorators are not needed
+        text, member_refs = member_stub(summary.functions[i], unit)
+        lines.append(_indent(text, unit))
+        refs |= member_refs
     if len(lines) == len(cls.decorators) + 1:
         lines.append(unit + "pass")
     return "\n".join(lines), frozenset(refs)
@@ -330,6 +326,41 @@ def _dedented_code(fn: PyFunction) -> str:
 
 def _decorator_name_simple(d: str) -> str:
     return d.lstrip("@").strip().split("(", 1)[0].strip()
+
+
+def is_descriptor_decorator(d: str) -> bool:
+    """A decorator that changes what the name is on its class, kept on the stubs of a skeleton:
+    static and class methods, properties and their look-alikes (`classproperty`,
+    `functools.cached_property`, `abc.abstractproperty`). Others are dropped: they wrap behaviour
+    the stub does not have, and may name what the context does not define."""
+    name = _decorator_name_simple(d).rsplit(".", 1)[-1]
+    return name in ("staticmethod", "classmethod", "classonlymethod") or name.endswith("property")
+
+
+_DECORATOR_ROOT = re.compile(r"@\s*([A-Za-z_]\w*)")
+MAX_PROPERTY_BODY_LINES = 6
+
+
+def member_stub(fn: PyFunction, unit: str) -> tuple[str, frozenset[str]]:
+    """A method as a class skeleton shows it (at column 0; `unit` is the file's indentation
+    step), and the names that text reads.
+
+    A stub is the signature with `...` and the descriptor decorators. A property-like member
+    with a short body is kept whole: such members are usually constants (`gap_chars` returning
+    a set), and code run at class creation or by the function reads them as values."""
+    decs = [d for d in fn.decorators if is_descriptor_decorator(d)]
+    refs = set(_names_in_sig(fn))
+    for d in decs:
+        m = _DECORATOR_ROOT.match(d)
+        if m:
+            refs.add(m.group(1))
+    prop = any(_decorator_name_simple(d).endswith("property") for d in decs)
+    if prop and fn.body.strip().count("\n") < MAX_PROPERTY_BODY_LINES and not fn.has_error:
+        body = _dedent(fn.code, fn.indent).split("\n")
+        start = next((k for k, line in enumerate(body) if line.lstrip().startswith(("def ", "async def "))), 0)
+        return "\n".join(decs + body[start:]), frozenset(refs | fn.refs)
+    sig = _dedent(fn.signature, fn.indent)
+    return "\n".join(decs + [sig, unit + "..."]), frozenset(refs)
 
 
 def _names_in_sig(fn: PyFunction) -> frozenset[str]:
@@ -424,6 +455,20 @@ def _closure(index: RepoIndex, step: _StmtStep) -> _Closure:
     b = ContextBuilder(index, None, None, set())  # no home file: nothing is left out
     b._include(step)
     return _Closure(b)
+
+
+def _reaches(index: RepoIndex, df: FileCtx, name: str, home: FileCtx) -> bool:
+    """Whether the closure of definition `name` of `df` draws on `home`: imported inside a
+    function of `home`, it is an import cycle, and placed before the function it would run
+    before what it needs from there is defined."""
+    step = _name_step(index, df, name)
+    for st in step.stmts or ():
+        c = st.closure
+        if c is None:
+            c = st.closure = _closure(index, st)
+        if home.path in c.files:
+            return True
+    return False
 
 
 def _stmt_step(f: FileCtx, i: int) -> _StmtStep:
@@ -806,6 +851,7 @@ class _Resolver:
                 levels.add("project")
             self._def_use(t.file, t.name, name, f, globals_used, callees, levels)
 
+        body_defs: list[tuple[FileCtx, str]] = []  # repository definitions imported inside the body
         for b in fn.local_imports:  # imports inside the function body
             if b.star:
                 continue
@@ -813,6 +859,14 @@ class _Resolver:
             kind = "local" if mod in index.modules or (b.attr and f"{mod}.{b.attr}" in index.modules) \
                 else import_kind_of(mod, index.local_tops)
             add_import(b, b.name, kind, mod, None)
+            # `from ..ops import merge` inside the body (against an import cycle): the context
+            # defines `merge` itself, under the imported name, unless the home module binds it
+            if kind == "local" and b.attr is not None:
+                t = index.resolve_import(f, b, set())
+                if t is not None and t.kind == "def" and t.name == b.attr and (
+                        t.file is f or b.attr not in s.bindings and not _reaches(index, t.file, t.name, f)):
+                    body_defs.append((t.file, t.name))
+                    self._def_use(t.file, t.name, b.name, f, globals_used, callees, levels)
 
         # class context
         class_ctx = None
@@ -835,12 +889,9 @@ class _Resolver:
                     m = s.functions[cls.methods[attr]]
                     sig = _dedent(m.signature, m.indent)
                     members.append(Member(attr, "method", sig))
-                    decs = [d for d in m.decorators if _decorator_name_simple(d) in ("staticmethod", "classmethod",
-                                                                                     "property")]
-                    stub_lines.extend(_indent(d, unit) for d in decs)
-                    stub_lines.append(_indent(sig, unit))
-                    stub_lines.append(unit * 2 + "...")
-                    attr_refs |= _names_in_sig(m)
+                    text, member_refs = member_stub(m, unit)
+                    stub_lines.append(_indent(text, unit))
+                    attr_refs |= member_refs
                 elif attr in cls.class_attrs:
                     a = cls.class_attrs[attr]
                     members.append(Member(attr, "class_attribute", a.source))
@@ -872,6 +923,8 @@ class _Resolver:
         builder = ContextBuilder(index, f, fn, defined)
         for name in refs:
             builder.require(f, name, fn.chains)
+        for df, dname in body_defs:
+            builder.require(df, dname)
         unit = _unit(fn)
         tail: list[str] = []
         depth = 0

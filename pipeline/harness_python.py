@@ -34,10 +34,11 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from pipeline import harness_common as hc
+from pipeline.context_python import is_descriptor_decorator
 from pipeline.harness_common import HarnessPlan, Untestable
+from pipeline.harness_run import normalize_solution
 from pipeline.harness_runtime_py import FILE_FORMATS, GENERATORS, PROBE_RUNTIME, RUNTIME
 from pipeline.records import MARKER, FunctionRecord
-from pipeline.harness_run import normalize_solution
 
 DEFAULT_SEEDS = (1, 2, 3, 4, 5)
 MAX_VARIANTS = 24  # generator combinations tried in the probe (per instance strategy)
@@ -1063,13 +1064,10 @@ def _stub_by_ast(code: str, stmt: str) -> str:
 
 # ---------------------------------------------------------------- sibling methods
 
-_KEPT_DECORATORS = ("staticmethod", "classmethod", "property")
-
-
 def _def_lines(source: str) -> tuple[list[str], list[str]] | None:
     """(kept decorator lines, `def` line to the end) of a method's source at column 0; the
-    decorators kept are the skeleton's (staticmethod, classmethod, property): others may name
-    what the context does not define. None when the source does not parse as one def."""
+    decorators kept are the skeleton's (`context_python.is_descriptor_decorator`): others may
+    name what the context does not define. None when the source does not parse as one def."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
@@ -1080,7 +1078,7 @@ def _def_lines(source: str) -> tuple[list[str], list[str]] | None:
     lines = source.split("\n")
     decorators = []
     for d in fn.decorator_list:
-        if ast.unparse(d) in _KEPT_DECORATORS:
+        if is_descriptor_decorator("@" + ast.unparse(d)):
             decorators += lines[d.lineno - 1: d.end_lineno]
     return decorators, lines[fn.lineno - 1:]
 

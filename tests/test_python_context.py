@@ -187,3 +187,61 @@ def test_records_do_not_depend_on_hash_seed(tmp_path):
                              env=env, check=True, timeout=120)
         digests.add(out.stdout.strip())
     assert len(digests) == 1
+
+
+def _write(root, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+
+
+def test_skeletons_keep_descriptor_decorators_and_constant_properties(tmp_path):
+    """A large base class becomes a skeleton: `classproperty` members stay class properties
+    (with their short bodies: they are constants read at class creation), other decorators go."""
+    filler = "\n".join(f"    def method_{i}(self):\n        return {i}\n" for i in range(400))
+    _write(tmp_path, {
+        "seqkit/__init__.py": "",
+        "seqkit/util.py": "class classproperty(property):\n    def __get__(self, obj, owner):\n"
+                          "        return self.fget(owner)\n\n\ndef experimental(f):\n    return f\n",
+        "seqkit/grammar.py": (
+            "from .util import classproperty, experimental\n\n\n"
+            "class GrammaredSequence:\n"
+            "    @classproperty\n    def gap_chars(cls):\n        return set('-.')\n\n"
+            "    @experimental\n    def degap(self):\n        return ''.join(c for c in self.seq if c not in self.gap_chars)\n\n"
+            + filler + "\n\n"
+            "class DNA(GrammaredSequence):\n"
+            "    def has_gaps(self, seq):\n        \"\"\"Whether seq holds a gap character.\"\"\"\n"
+            "        return any(c in self.gap_chars for c in seq)\n"),
+    })
+    recs = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}
+    ctx = recs["seqkit.grammar.DNA.has_gaps"].context_code
+    assert "@classproperty\n    def gap_chars(cls):\n        return set('-.')" in ctx
+    assert "@experimental" not in ctx and "def degap(self):\n        ..." in ctx
+    assert "class classproperty(property):" in ctx
+    program = insert(recs["seqkit.grammar.DNA.has_gaps"], "    ")
+    assert undefined(program) == []
+    scope: dict = {}
+    exec(compile(program, "ctx.py", "exec"), scope)
+    assert scope["DNA"]().has_gaps("AC-GT") is True
+
+
+def test_repository_imports_inside_a_function_are_in_its_context_unless_they_cycle(tmp_path):
+    _write(tmp_path, {
+        "ivl/__init__.py": "",
+        "ivl/ops.py": "def sort_starts(starts):\n    return sorted(starts)\n",
+        "ivl/report.py": "from .checks import Frame\n\n\nclass Report(Frame):\n    pass\n",
+        "ivl/checks.py": (
+            "class Frame:\n    pass\n\n\n"
+            "def is_sorted(starts):\n    \"\"\"Whether starts are sorted.\"\"\"\n"
+            "    from .ops import sort_starts\n\n    return list(starts) == sort_starts(starts)\n\n\n"
+            "def report(x):\n    \"\"\"A report (imported here: report.py imports this module's names).\"\"\"\n"
+            "    from .report import Report\n\n    return Report()\n"),
+    })
+    recs = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}
+    rec = recs["ivl.checks.is_sorted"]
+    assert "def sort_starts(starts):" in rec.context_code
+    assert [c.qualified_name for c in rec.callees] == ["ivl.ops.sort_starts"]
+    assert rec.dependency_level == "project"
+    # Report needs the home module's Frame (an import cycle): not pulled in front of it
+    assert "class Report" not in recs["ivl.checks.report"].context_code
