@@ -329,16 +329,17 @@ def _decorator_name_simple(d: str) -> str:
 
 
 def is_descriptor_decorator(d: str) -> bool:
-    """A decorator that changes what the name is on its class, kept on the stubs of a skeleton:
+    """A decorator that says what the member is on its class, kept on the stubs of a skeleton:
     static and class methods, properties and their look-alikes (`classproperty`,
-    `functools.cached_property`, `abc.abstractproperty`). Others are dropped: they wrap behaviour
-    the stub does not have, and may name what the context does not define."""
+    `functools.cached_property`, `abc.abstractproperty`), and `abstractmethod` (code run at class
+    creation may ask which members are abstract). Others are dropped: they wrap behaviour the
+    stub does not have, and may name what the context does not define."""
     name = _decorator_name_simple(d).rsplit(".", 1)[-1]
-    return name in ("staticmethod", "classmethod", "classonlymethod") or name.endswith("property")
+    return name in ("staticmethod", "classmethod", "classonlymethod", "abstractmethod") or name.endswith("property")
 
 
 _DECORATOR_ROOT = re.compile(r"@\s*([A-Za-z_]\w*)")
-MAX_PROPERTY_BODY_LINES = 6
+MAX_PROPERTY_BODY_BYTES = 1200
 
 
 def member_stub(fn: PyFunction, unit: str) -> tuple[str, frozenset[str]]:
@@ -347,7 +348,7 @@ def member_stub(fn: PyFunction, unit: str) -> tuple[str, frozenset[str]]:
 
     A stub is the signature with `...` and the descriptor decorators. A property-like member
     with a short body is kept whole: such members are usually constants (`gap_chars` returning
-    a set), and code run at class creation or by the function reads them as values."""
+    a set, `degenerate_map` a dict literal), and code run at class creation or by the function reads them as values."""
     decs = [d for d in fn.decorators if is_descriptor_decorator(d)]
     refs = set(_names_in_sig(fn))
     for d in decs:
@@ -355,7 +356,7 @@ def member_stub(fn: PyFunction, unit: str) -> tuple[str, frozenset[str]]:
         if m:
             refs.add(m.group(1))
     prop = any(_decorator_name_simple(d).endswith("property") for d in decs)
-    if prop and fn.body.strip().count("\n") < MAX_PROPERTY_BODY_LINES and not fn.has_error:
+    if prop and len(fn.body) <= MAX_PROPERTY_BODY_BYTES and not fn.has_error:
         body = _dedent(fn.code, fn.indent).split("\n")
         start = next((k for k, line in enumerate(body) if line.lstrip().startswith(("def ", "async def "))), 0)
         return "\n".join(decs + body[start:]), frozenset(refs | fn.refs)
