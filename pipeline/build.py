@@ -76,8 +76,13 @@ def load_cached(work_dir: Path, snapshot: RepoSnapshot, cfg_hash: str) -> RepoRe
     return RepoResult(**data)
 
 
+def _tmp_path(path: Path) -> Path:
+    """Where `path` is written before it is renamed into place."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
 def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = _tmp_path(path)
     write(tmp)
     os.replace(tmp, path)
 
@@ -103,7 +108,7 @@ def process_repo(
     result = RepoResult(snapshot.repo, snapshot.commit, key, status="ok")
     stage = "extract"
     items = out / "items.parquet"
-    tmp = items.with_name(f".{items.name}.{os.getpid()}.tmp")
+    tmp = _tmp_path(items)
     try:
         with pq.ParquetWriter(tmp, ITEM_SCHEMA) as writer:
             def write(rows: list[dict[str, Any]]) -> None:

@@ -274,14 +274,20 @@ _SELF_CALLS: dict[int, tuple[PyFunction, list[str]]] = {}
 _DEDENTED: dict[int, tuple[PyFunction, str]] = {}
 
 
+def _memo(table: dict, obj, make):
+    """`make()` for `obj`, computed once per object (ids are reused only after the object dies;
+    the identity check guards against that)."""
+    hit = table.get(id(obj))
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    out = make()
+    table[id(obj)] = (obj, out)
+    return out
+
+
 def class_skeleton(cls: PyClass, summary: PyFileSummary) -> tuple[str, frozenset[str]]:
     """Header, class attributes and method stubs (signature + `...`); and the names it reads."""
-    hit = _SKELETONS.get(id(cls))
-    if hit is not None and hit[0] is cls:
-        return hit[1]
-    out = _class_skeleton(cls, summary)
-    _SKELETONS[id(cls)] = (cls, out)
-    return out
+    return _memo(_SKELETONS, cls, lambda: _class_skeleton(cls, summary))
 
 
 def _class_skeleton(cls: PyClass, summary: PyFileSummary) -> tuple[str, frozenset[str]]:
@@ -303,25 +309,19 @@ def _class_skeleton(cls: PyClass, summary: PyFileSummary) -> tuple[str, frozense
 def _self_calls(caller: PyFunction, cls: PyClass) -> list[str]:
     """Methods of `cls` that method `caller` reads through its receiver (`self.m`, `cls.m`),
     in sorted chain order, repeats included."""
-    hit = _SELF_CALLS.get(id(caller))
-    if hit is not None and hit[0] is caller:
-        return hit[1]
+    return _memo(_SELF_CALLS, caller, lambda: _self_calls_uncached(caller, cls))
+
+
+def _self_calls_uncached(caller: PyFunction, cls: PyClass) -> list[str]:
     receivers = {"self", "cls", cls.name}
     if caller.parameters and caller.kind != "staticmethod":
         receivers.add(caller.parameters[0].name.lstrip("*"))
-    out = [chain[1] for chain in sorted(caller.chains)
-           if len(chain) >= 2 and chain[0] in receivers and chain[1] in cls.methods]
-    _SELF_CALLS[id(caller)] = (caller, out)
-    return out
+    return [chain[1] for chain in sorted(caller.chains)
+            if len(chain) >= 2 and chain[0] in receivers and chain[1] in cls.methods]
 
 
 def _dedented_code(fn: PyFunction) -> str:
-    hit = _DEDENTED.get(id(fn))
-    if hit is not None and hit[0] is fn:
-        return hit[1]
-    out = _dedent(fn.code, fn.indent)
-    _DEDENTED[id(fn)] = (fn, out)
-    return out
+    return _memo(_DEDENTED, fn, lambda: _dedent(fn.code, fn.indent))
 
 
 def _decorator_name_simple(d: str) -> str:
@@ -348,7 +348,8 @@ def member_stub(fn: PyFunction, unit: str) -> tuple[str, frozenset[str]]:
 
     A stub is the signature with `...` and the descriptor decorators. A property-like member
     with a short body is kept whole: such members are usually constants (`gap_chars` returning
-    a set, `degenerate_map` a dict literal), and code run at class creation or by the function reads them as values."""
+    a set, `degenerate_map` a dict literal), and code run at class creation or by the function
+    reads them as values."""
     decs = [d for d in fn.decorators if is_descriptor_decorator(d)]
     refs = set(_names_in_sig(fn))
     for d in decs:
@@ -357,7 +358,7 @@ def member_stub(fn: PyFunction, unit: str) -> tuple[str, frozenset[str]]:
             refs.add(m.group(1))
     prop = any(_decorator_name_simple(d).endswith("property") for d in decs)
     if prop and len(fn.body) <= MAX_PROPERTY_BODY_BYTES and not fn.has_error:
-        body = _dedent(fn.code, fn.indent).split("\n")
+        body = _dedented_code(fn).split("\n")
         start = next((k for k, line in enumerate(body) if line.lstrip().startswith(("def ", "async def "))), 0)
         return "\n".join(decs + body[start:]), frozenset(refs | fn.refs)
     sig = _dedent(fn.signature, fn.indent)
@@ -365,12 +366,7 @@ def member_stub(fn: PyFunction, unit: str) -> tuple[str, frozenset[str]]:
 
 
 def _names_in_sig(fn: PyFunction) -> frozenset[str]:
-    hit = _SIG_NAMES.get(id(fn))
-    if hit is not None and hit[0] is fn:
-        return hit[1]
-    out = frozenset(_names_in_sig_uncached(fn))
-    _SIG_NAMES[id(fn)] = (fn, out)
-    return out
+    return _memo(_SIG_NAMES, fn, lambda: frozenset(_names_in_sig_uncached(fn)))
 
 
 def _names_in_sig_uncached(fn: PyFunction) -> set[str]:
@@ -451,6 +447,13 @@ class _Closure:
         self.n_bytes = b.n_bytes
 
 
+def _closure_of(index: RepoIndex, step: _StmtStep) -> _Closure:
+    """The statement's memoized closure, built on first use."""
+    if step.closure is None:
+        step.closure = _closure(index, step)
+    return step.closure
+
+
 def _closure(index: RepoIndex, step: _StmtStep) -> _Closure:
     """Include `step` into an empty context of no function."""
     b = ContextBuilder(index, None, None, set())  # no home file: nothing is left out
@@ -463,13 +466,7 @@ def _reaches(index: RepoIndex, df: FileCtx, name: str, home: FileCtx) -> bool:
     function of `home`, it is an import cycle, and placed before the function it would run
     before what it needs from there is defined."""
     step = _name_step(index, df, name)
-    for st in step.stmts or ():
-        c = st.closure
-        if c is None:
-            c = st.closure = _closure(index, st)
-        if home.path in c.files:
-            return True
-    return False
+    return any(home.path in _closure_of(index, st).files for st in step.stmts or ())
 
 
 def _stmt_step(f: FileCtx, i: int) -> _StmtStep:
@@ -614,9 +611,7 @@ class ContextBuilder:
         names are reported unqualified), and it shares no step with the context so far (except
         imports, which add nothing twice). Then `_include` would visit exactly the steps of the
         memo, in the same order."""
-        c = step.closure
-        if c is None:
-            c = step.closure = _closure(self.index, step)
+        c = _closure_of(self.index, step)
         if not c.mergeable or self.truncated or self.home.path in c.files \
                 or self.n_items + c.n_items > MAX_CONTEXT_ITEMS or self.n_bytes + c.n_bytes > MAX_CONTEXT_BYTES \
                 or not self.done.isdisjoint(c.strict):

@@ -631,6 +631,10 @@ def literal_values(fn: ast.AST, tree: ast.Module) -> dict[str, list[str]]:
             if isinstance(v, (str, int, float)) and not isinstance(v, bool) and v not in bucket:
                 bucket.append(v)
 
+    def table(node: ast.AST) -> ast.Dict | None:  # a dict literal, or a module-level name bound to one
+        found_node = globals_.get(node.id) if isinstance(node, ast.Name) else node
+        return found_node if isinstance(found_node, ast.Dict) else None
+
     for node in ast.walk(fn):
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(
                 node.ops[0], (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)):
@@ -639,22 +643,20 @@ def literal_values(fn: ast.AST, tree: ast.Module) -> dict[str, list[str]]:
                 add(left.id, _constants(right, globals_))
             elif isinstance(right, ast.Name) and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
                 add(right.id, _constants(left, globals_))
-        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name) and isinstance(
-                node.value, (ast.Name, ast.Dict)) and isinstance(
-                globals_.get(getattr(node.value, "id", ""), node.value), ast.Dict):
-            add(node.slice.id, _constants(node.value, globals_))
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name) and table(node.value):
+            add(node.slice.id, _constants(table(node.value), globals_))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
-                and node.args and isinstance(node.args[0], ast.Name) and isinstance(
-                globals_.get(getattr(node.func.value, "id", ""), node.func.value), ast.Dict):
-            add(node.args[0].id, _constants(node.func.value, globals_))
+                and node.args and isinstance(node.args[0], ast.Name) and table(node.func.value):
+            add(node.args[0].id, _constants(table(node.func.value), globals_))
     return {k: [repr(v) for v in vs[:MAX_LITERALS]] for k, vs in found.items() if vs}
 
 
-def _with_literals(params: list[Param], fn: ast.AST, tree: ast.Module) -> list[Param]:
+def _with_literals(target: Target, fn: ast.AST, tree: ast.Module) -> Target:
+    """The target with each of its parameters' literals (`literal_values`) attached."""
     values = literal_values(fn, tree)
-    for p in params:
+    for p in target.params:
         p.literals = values.get(p.name, [])
-    return params
+    return target
 
 
 def analyse(record: FunctionRecord, program: str, context: str | None = None) -> Target | Untestable:
@@ -674,8 +676,8 @@ def analyse(record: FunctionRecord, program: str, context: str | None = None) ->
     if any(isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) for p in parents):
         return Untestable(hc.UNSUPPORTED_KIND, "nested function")
     if not isinstance(owner, ast.ClassDef):
-        return Target(record.name, "function", None, _with_literals(_params_of(fn, program, False), fn, tree), [],
-                      isinstance(fn, ast.AsyncFunctionDef))
+        return _with_literals(Target(record.name, "function", None, _params_of(fn, program, skip_first=False), [],
+                                     isinstance(fn, ast.AsyncFunctionDef)), fn, tree)
     if fn.name == "__init__" or decorators & {"abstractmethod", "abstractproperty", "setter", "deleter"}:
         return Untestable(hc.UNSUPPORTED_KIND, f"method {fn.name} ({', '.join(sorted(decorators)) or 'constructor'})")
     path = ".".join(p.name for p in parents if isinstance(p, ast.ClassDef))
@@ -685,16 +687,16 @@ def analyse(record: FunctionRecord, program: str, context: str | None = None) ->
             first_arg and first_arg[0].arg == "cls" and "staticmethod" not in decorators):
         decorators = decorators | {"classmethod"}
     if "staticmethod" in decorators:
-        return Target(record.name, "staticmethod", path, _with_literals(_params_of(fn, program, False), fn, tree), [],
-                      is_async)
+        return _with_literals(Target(record.name, "staticmethod", path, _params_of(fn, program, False), [], is_async),
+                              fn, tree)
     if "classmethod" in decorators:
-        return Target(record.name, "classmethod", path, _with_literals(_params_of(fn, program, True), fn, tree), [],
-                      is_async)
+        return _with_literals(Target(record.name, "classmethod", path, _params_of(fn, program, True), [], is_async),
+                              fn, tree)
     classes = _class_index(tree)
     ctor = list(_class_params(owner, program, classes) or [])
     kind = "property" if decorators & {"property", "cached_property", "lazyproperty"} else "method"
-    return Target(record.name, kind, path, _with_literals(_params_of(fn, program, True), fn, tree), ctor, is_async,
-                  _placeholder_attributes(owner), _self_attributes(fn, owner, classes, ctor))
+    return _with_literals(Target(record.name, kind, path, _params_of(fn, program, True), ctor, is_async,
+                                 _placeholder_attributes(owner), _self_attributes(fn, owner, classes, ctor)), fn, tree)
 
 
 def _self_attributes(fn: ast.AST, owner: ast.ClassDef, classes: Mapping[str, ast.ClassDef],

@@ -55,7 +55,7 @@ def extract(
         # Written in batches as the extractor yields them: a large repository's records (each
         # with its whole context) never need to be in memory at once.
         with pq.ParquetWriter(tmp, FUNCTION_SCHEMA) as writer, console.status("extracting") as status:
-            for batch in iter_record_batches(records, 1000):
+            for batch in iter_record_batches(records):
                 writer.write_table(records_to_table(batch))
                 levels.update(r.dependency_level for r in batch)
                 written += len(batch)
