@@ -156,6 +156,13 @@ class RepoIndex:
 
     def absolute(self, f: FileCtx, b: ImportBinding) -> str:
         if not b.level:
+            # Python 2's implicit relative import (`from model import _Record` in vcf/parser.py
+            # means vcf.model) when no top-level module or stdlib module has that name
+            top = b.module.partition(".")[0]
+            if f.package and top not in self.local_tops and top not in STDLIB:
+                sibling = f"{f.package}.{b.module}"
+                if sibling in self.modules:
+                    return sibling
             return b.module
         base = f.package.split(".") if f.package else []
         if b.level > 1:
@@ -318,6 +325,14 @@ def _self_calls_uncached(caller: PyFunction, cls: PyClass) -> list[str]:
         receivers.add(caller.parameters[0].name.lstrip("*"))
     return [chain[1] for chain in sorted(caller.chains)
             if len(chain) >= 2 and chain[0] in receivers and chain[1] in cls.methods]
+
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def _header_chains(c: PyClass) -> frozenset[tuple[str, ...]]:
+    """Attribute chains read by a class's header and decorators (`mod.Base` → ("mod", "Base"))."""
+    return frozenset(tuple(m.split(".")) for m in _DOTTED.findall("\n".join([*c.decorators, c.header])))
 
 
 def _dedented_code(fn: PyFunction) -> str:
@@ -554,7 +569,7 @@ class ContextBuilder:
     """The closure of what one function needs, emitted in dependency order."""
 
     __slots__ = ("index", "home", "fn", "defined", "imports", "pieces", "done", "n_items", "n_bytes", "truncated",
-                 "unresolved", "needs_types", "future")
+                 "unresolved", "needs_types", "future", "after")
 
     def __init__(self, index: RepoIndex, home: FileCtx, fn: PyFunction, defined: set[str]) -> None:
         self.index = index
@@ -563,6 +578,9 @@ class ContextBuilder:
         self.defined = defined  # names the skeleton/solution itself defines (home file)
         self.imports: dict[str, None] = {}
         self.pieces: list[str] = []
+        # home-file statements that run the solution's own definition at import time
+        # (`MATRICES = {"PAM30": SubstitutionMatrix(…)}`): they go after it
+        self.after: list[str] = []
         self.done: set = set()  # steps visited
         self.n_items = 0
         self.n_bytes = 0
@@ -603,6 +621,13 @@ class ContextBuilder:
                 self.pieces.append(step.text)
         else:
             self._need(step, chains)
+
+    def require_after(self, f: FileCtx, name: str) -> None:
+        """`require`, with the statements it adds placed after the function."""
+        n = len(self.pieces)
+        self.require(f, name)
+        self.after += self.pieces[n:]
+        del self.pieces[n:]
 
     def merge(self, step: _StmtStep) -> bool:
         """Add the memoized closure of a statement, if that gives what `_include` would: the
@@ -689,7 +714,10 @@ class ContextBuilder:
         # Names the function's own module defines need nothing from elsewhere.
         defined = self.defined if step.file is self.home else _NOTHING
         self._visit(step.eager, step.chains, defined)
-        self.pieces.append(text)
+        if defined and any(r.name in defined for r in step.eager):
+            self.after.append(text)
+        else:
+            self.pieces.append(text)
         self._visit(step.lazy, step.chains, defined)
         return True
 
@@ -751,6 +779,10 @@ class ContextBuilder:
         if imports:
             parts.append("\n".join(imports))
         parts.extend(self.pieces)
+        if self.after:
+            parts.append(tail)
+            parts.extend(self.after[:-1])
+            tail = self.after[-1]
         parts.append(tail + "\n")  # not `join(...) + "\n"`: contexts are large, copy them once
         return "\n\n".join(parts)
 
@@ -848,6 +880,7 @@ class _Resolver:
             self._def_use(t.file, t.name, name, f, globals_used, callees, levels)
 
         body_defs: list[tuple[FileCtx, str]] = []  # repository definitions imported inside the body
+        late_defs: list[tuple[FileCtx, str]] = []  # … whose closure draws on the home file (a cycle)
         for b in fn.local_imports:  # imports inside the function body
             if b.star:
                 continue
@@ -856,12 +889,14 @@ class _Resolver:
                 else import_kind_of(mod, index.local_tops)
             add_import(b, b.name, kind, mod, None)
             # `from ..ops import merge` inside the body (against an import cycle): the context
-            # defines `merge` itself, under the imported name, unless the home module binds it
+            # defines `merge` itself, under the imported name, unless the home module binds it;
+            # after the function when merge's closure needs the home file (the import runs
+            # only when the function is called)
             if kind == "local" and b.attr is not None:
                 t = index.resolve_import(f, b, set())
-                if t is not None and t.kind == "def" and t.name == b.attr and (
-                        t.file is f or b.attr not in s.bindings and not _reaches(index, t.file, t.name, f)):
-                    body_defs.append((t.file, t.name))
+                if t is not None and t.kind == "def" and t.name == b.attr and (t.file is f or b.attr not in s.bindings):
+                    late = t.file is not f and _reaches(index, t.file, t.name, f)
+                    (late_defs if late else body_defs).append((t.file, t.name))
                     self._def_use(t.file, t.name, b.name, f, globals_used, callees, levels)
 
         # class context
@@ -917,8 +952,11 @@ class _Resolver:
         # context code
         defined = {top_name}
         builder = ContextBuilder(index, f, fn, defined)
+        # a module read in an enclosing class header (`class C(mod.Base):`) needs that member too
+        chains = fn.chains.union(*(_header_chains(s.classes[q]) for kind, q in fn.parents
+                                   if kind == "class" and q in s.classes))
         for name in refs:
-            builder.require(f, name, fn.chains)
+            builder.require(f, name, chains)
         for df, dname in body_defs:
             builder.require(df, dname)
         unit = _unit(fn)
@@ -931,7 +969,7 @@ class _Resolver:
                 if c is None:
                     continue
                 for r in sorted(c.header_refs):
-                    builder.require(f, r)
+                    builder.require(f, r, chains)
                 tail.extend(_indent(d, pad) for d in c.decorators)
                 tail.append(_indent(c.header, pad))
                 if c is cls:
@@ -942,6 +980,12 @@ class _Resolver:
                     if init_lines:
                         tail.append(inner + "def __init__(self):")
                         tail.extend(_indent(x, inner + unit) for x in init_lines)
+                    elif builder.after and "__init__" in cls.methods and fn.name != "__init__":
+                        # module code after the class builds instances: the constructor's signature
+                        text, init_refs = member_stub(s.functions[cls.methods["__init__"]], unit)
+                        for r in sorted(init_refs):
+                            builder.require(f, r)
+                        stub_lines.append(_indent(text, unit))
                     tail.extend(_indent(x, pad) for x in stub_lines)
             else:
                 outer = next((g for g in s.functions if g.qualname == q), None)
@@ -955,6 +999,8 @@ class _Resolver:
                 tail.extend(f"{pad}{unit}{v} = None" for v in closure)
             depth += 1
         tail.append(unit * depth + MARKER if depth else MARKER)
+        for df, dname in late_defs:
+            builder.require_after(df, dname)
         context_code = builder.text("\n".join(tail))
         if cls is not None:
             room = (MAX_CONTEXT_ITEMS - len(callees) - len(globals_used), MAX_CONTEXT_BYTES - len(context_code))

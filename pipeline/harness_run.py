@@ -95,14 +95,12 @@ def normalize_solution(code: str) -> str:
     lines keep their indentation; a decorated method's first line gets the `def`'s indentation."""
     lines = code.split("\n")
     if len(lines) > 1 and lines[0].lstrip().startswith("@") and not lines[0].startswith((" ", "\t")):
+        # the next decorator or the `def` sets the indentation; only the first such line counts
+        # (an already dedented solution may hold an indented nested `def` further down)
         for line in lines[1:]:
             s = line.lstrip()
-            if s.startswith(("def ", "async def ", "@")) and line != s:
+            if s.startswith(("def ", "async def ", "@")):
                 lines[0] = line[: len(line) - len(s)] + lines[0]
-                for k in range(1, len(lines)):
-                    s2 = lines[k].lstrip()
-                    if s2.startswith(("def ", "async def ")):
-                        break
                 break
     return textwrap.dedent("\n".join(lines))
 

@@ -128,6 +128,19 @@ def test_insert_solution_tabs_and_crlf():
     assert ns["A"]().f() == 1
 
 
+def test_insert_decorated_method_with_nested_def_twice():
+    # A record's slice starts at the decorator (column 0) while the `def` keeps its indentation.
+    # Normalising it again must not take the indentation of a nested `def` further down.
+    program = "class A:\n    <<insert solution here>>\n"
+    code = "@classmethod\n    def f(cls):\n        def g():\n            return 2\n        return g()"
+    once = insert_solution(program, code)
+    twice = insert_solution(program, insert_solution("<<insert solution here>>\n", code))
+    assert once == twice
+    ns: dict = {}
+    exec(twice, ns)
+    assert ns["A"].f() == 2
+
+
 def test_insert_solution_needs_one_marker():
     with pytest.raises(HarnessError):
         insert_solution("print(1)\n", "def f(): pass")

@@ -243,5 +243,54 @@ def test_repository_imports_inside_a_function_are_in_its_context_unless_they_cyc
     assert "def sort_starts(starts):" in rec.context_code
     assert [c.qualified_name for c in rec.callees] == ["ivl.ops.sort_starts"]
     assert rec.dependency_level == "project"
-    # Report needs the home module's Frame (an import cycle): not pulled in front of it
-    assert "class Report" not in recs["ivl.checks.report"].context_code
+    # Report needs the home module's Frame (an import cycle): it comes after the function
+    # with what it needs (the import runs only when the function is called)
+    ctx = recs["ivl.checks.report"].context_code
+    assert ctx.index(MARKER) < ctx.index("class Frame:") < ctx.index("class Report(Frame):")
+    assert [c.qualified_name for c in recs["ivl.checks.report"].callees] == ["ivl.report.Report"]
+    scope: dict = {}
+    exec(compile(insert(recs["ivl.checks.report"], ""), "ctx.py", "exec"), scope)
+    assert isinstance(scope["Report"](), scope["Frame"])
+
+
+def test_module_code_that_runs_the_function_s_own_class_comes_after_it(tmp_path):
+    # skbio-style: a registry of matrices built from the class the method belongs to, defined
+    # after the class; the method reads the registry
+    _write(tmp_path, {
+        "subst/__init__.py": "",
+        "subst/matrix.py": (
+            "class SubstitutionMatrix:\n"
+            "    def __init__(self, alphabet, score):\n        self.alphabet = alphabet\n        self.score = score\n\n"
+            "    @classmethod\n    def get_names(cls):\n        \"\"\"Names of the predefined matrices.\"\"\"\n"
+            "        return sorted(_named_matrices)\n\n\n"
+            "_named_matrices = {\n    'NUC.4.4': SubstitutionMatrix('ACGT', 5),\n"
+            "    'IDENTITY': SubstitutionMatrix('ACGTN', 1),\n}\n"),
+    })
+    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}[
+        "subst.matrix.SubstitutionMatrix.get_names"]
+    ctx = rec.context_code
+    assert ctx.index("class SubstitutionMatrix:") < ctx.index(MARKER) < ctx.index("_named_matrices = {")
+    program = insert(rec, "    ")
+    assert undefined(program) == []
+    scope: dict = {}
+    exec(compile(program, "ctx.py", "exec"), scope)
+    assert scope["SubstitutionMatrix"].get_names() == ["IDENTITY", "NUC.4.4"]
+
+
+def test_python2_implicit_relative_import_resolves_to_the_sibling_module(tmp_path):
+    # PyVCF-style: vcf/parser.py says `from model import _Record`, meaning vcf/model.py
+    _write(tmp_path, {
+        "vcf/__init__.py": "",
+        "vcf/model.py": "class _Record(object):\n    def __init__(self, chrom, pos):\n"
+                        "        self.CHROM = chrom\n        self.POS = pos\n",
+        "vcf/parser.py": "import re\nfrom model import _Record\n\n\n"
+                         "def parse_line(line):\n    \"\"\"A record from a VCF data line.\"\"\"\n"
+                         "    chrom, pos = re.split(r'\\t', line)[:2]\n    return _Record(chrom, int(pos))\n",
+    })
+    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["vcf.parser.parse_line"]
+    use = next(u for u in rec.used_imports if u.names == ["_Record"])
+    assert (use.kind, use.module, use.resolved_path) == ("local", "vcf.model", "vcf/model.py")
+    assert [c.qualified_name for c in rec.callees] == ["vcf.model._Record"]
+    scope: dict = {}
+    exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
+    assert scope["parse_line"]("chr1\t42\tx").POS == 42
