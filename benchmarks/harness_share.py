@@ -18,6 +18,7 @@ at least 2 lines, Python 3 source.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import random
 import re
@@ -26,8 +27,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from pipeline import harness_common as hc
 from pipeline import harness_java as hj
 from pipeline import harness_python as hp
+from pipeline.harness_run import normalize_solution
 from pipeline.records import FunctionRecord
 from pipeline.validate import reason_key, validate_items
 
@@ -50,7 +53,11 @@ _JAVA_SIMPLE = re.compile(r"(int|long|short|byte|double|float|boolean|char|Integ
 
 def simple_params(r: FunctionRecord) -> bool:
     """Every parameter is of a simple or domain type: builtin scalars/containers of them, or
-    (Python, unannotated) a name with a domain meaning or a literal default."""
+    (Python, unannotated) a name with a domain meaning or a literal default. A type the docstring
+    names is checked against the classes of the context (`seq1 : DNA or TabularMSA` is a repo
+    class, not a domain string). For a Python method, the receiver is a parameter too: its class
+    must be buildable as the Java side asks (no constructor, or one of at most three simple
+    arguments), by a constructor that is code in the context rather than a skeleton's `...`."""
     params = [p for p in r.parameters if p.name not in ("self", "cls") and not p.name.startswith("*")]
     if r.language == "java":
         for p in params:
@@ -64,9 +71,16 @@ def simple_params(r: FunctionRecord) -> bool:
                 continue
             return False
         return True
+    program = hc.insert_solution(r.context_code, normalize_solution(r.code))
+    try:
+        tree = ast.parse(program)
+    except SyntaxError:
+        tree = None
+    classes = hp._class_index(tree) if tree else {}
+    names = dict.fromkeys(classes, ())
     doc = hp.docstring_types(r.docstring)
     for p in params:
-        specs = hp.type_specs(p.type) or hp._doc_type_specs(doc.get(p.name, ""), {})
+        specs = hp.type_specs(p.type, names) or hp._doc_type_specs(doc.get(p.name, ""), names)
         if specs:
             if any(s.startswith(("!", "new[")) for s in specs[:1]):
                 return False
@@ -76,7 +90,23 @@ def simple_params(r: FunctionRecord) -> bool:
         if hp.default_specs(p.default):
             continue
         return False
+    receiver = r.kind in ("method", "property") and r.parameters and r.parameters[0].name != "cls"
+    cls = classes.get((r.class_name or "").rsplit(".", 1)[-1]) if receiver else None
+    if cls is not None:
+        for owner in hp._bases(cls, classes):
+            init = next((s for s in owner.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+            if init is not None:
+                if _is_stub(init):
+                    return False
+                break
+        return cls.name in hp.constructible_classes(program)
     return True
+
+
+def _is_stub(fn: ast.FunctionDef) -> bool:
+    """A skeleton's member: only a docstring, `...` or `pass`."""
+    return all(isinstance(s, ast.Pass) or isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+               and (s.value.value is Ellipsis or isinstance(s.value.value, str)) for s in fn.body)
 
 
 def load(path: Path) -> tuple[list[FunctionRecord], str]:

@@ -103,7 +103,8 @@ _NAME_EXACT: dict[str, list[str]] = {
     "base": ["dna_base"], "nt": ["dna_base"], "nuc": ["dna_base"], "nucleotide": ["dna_base"],
     "codon": ["codon"], "triplet": ["codon"], "anticodon": ["codon"],
     "kmer": ["kmer"], "motif": ["kmer"], "pattern": ["kmer"], "primer": ["dna"], "adapter": ["kmer"],
-    "read": ["dna"], "template": ["dna"], "s": ["dna", "str"], "seq": ["dna"], "sequence": ["dna"],
+    "read": ["dna", "aligned_read", "seq_record"], "aln": ["aligned_read"], "alignment": ["aligned_read"],
+    "segment": ["aligned_read"], "template": ["dna"], "s": ["dna", "str"], "seq": ["dna"], "sequence": ["dna"],
     "seq1": ["dna"], "seq2": ["dna"], "s1": ["dna", "str"], "s2": ["dna", "str"], "a": ["dna", "int"],
     "b": ["dna", "int"], "x": ["int", "float", "list[int]"], "y": ["int", "float", "list[int]"],
     "rna": ["rna"], "mrna": ["rna"], "protein": ["protein"], "prot": ["protein"], "peptide": ["protein"],
@@ -240,6 +241,10 @@ def type_specs(annotation: str | None, known_classes: Mapping[str, tuple[str, ..
         return ["dataframe", "bedframe"]
     if head in ("Series", "pd.Series", "pandas.Series"):
         return ["series"]
+    if head in ("AlignedSegment", "pysam.AlignedSegment", "pysam.libcalignedsegment.AlignedSegment"):
+        return ["aligned_read"]
+    if head in ("SequenceRecord", "dnaio.SequenceRecord"):
+        return ["seq_record"]
     if head in _PATH_NAMES:
         return [_UNKNOWN_FILE]
     if head in _HANDLE_NAMES:
@@ -268,6 +273,13 @@ def _doc_type_specs(text: str, known_classes: Mapping[str, tuple[str, ...]]) -> 
         specs = type_specs(t, known_classes)
         if specs:
             return specs
+    # `DNA, RNA, or TabularMSA[DNA|RNA]`: alternatives, each a type name
+    alternatives = [a for a in re.split(r"\s*,\s*(?:or\s+)?|\s+or\s+", t) if a and a != "None"]
+    if len(alternatives) > 1 and all(re.fullmatch(r"[\w.]+(\[.*\])?", a) for a in alternatives):
+        specs = _merge(*(type_specs(a, known_classes) for a in alternatives))
+        usable = [x for x in specs if x != _UNSUPPORTED]  # `function or str`: a string will do
+        if usable or specs:
+            return usable or specs
     low = t.lower()
     m = re.match(r"(list|iterable|sequence|array|tuple|set)s?\s+(?:of|\()\s*(\w+)", low)
     if m:
@@ -278,7 +290,7 @@ def _doc_type_specs(text: str, known_classes: Mapping[str, tuple[str, ...]]) -> 
         kind = "set" if m.group(1) == "set" else "list"
         return [f"{kind}[{s}]" for s in inner[:2]]
     def says(words: tuple[str, ...]) -> bool:
-        return any(re.search(r"(^|[\s(,/])" + re.escape(w) + r"($|[\s),/])", low) for w in words)
+        return any(re.search(r"(^|[\s(,/])" + re.escape(w) + r"($|[\s),/-])", low) for w in words)
 
     scalar = next((specs for words, specs in (
         (("str", "string", "basestring", "unicode", "text"), ["str"]),
@@ -374,7 +386,7 @@ def _base(spec: str) -> str:
         return "float"
     if spec in ("ndarray_float", "ndarray_int", "matrix_float"):
         return "ndarray"
-    if spec in ("bool", "none", "bytes", "dataframe", "series"):
+    if spec in ("bool", "none", "bytes", "dataframe", "series", "aligned_read", "seq_record"):
         return spec
     if spec == "bedframe":
         return "dataframe"
@@ -429,6 +441,9 @@ def rank_candidates(p: Param, doc_types: Mapping[str, str], known_classes: Mappi
     if typed:
         if typed == [_UNKNOWN_FILE] and named:
             ranked = named
+        elif any(n.startswith(_UNKNOWN_FILE) or n.endswith("_path") for n in named) and all(
+                _base(t) == "str" or t.startswith(_UNKNOWN_FILE) for t in typed):
+            ranked = _merge(named, typed)  # `filepath_or : str or file-like`: a string naming a file
         else:
             bases = {_base(t) for t in typed}
             compatible = [n for n in named if _base(n) in bases and not n.startswith("!")]

@@ -400,6 +400,34 @@ def _g_bedframe(r, a):
                              'end': [s + r.randint(1, 800) for s in starts], 'name': ['feat%d' % i for i in range(n)],
                              'score': [r.randint(0, 1000) for _ in range(n)], 'strand': [r.choice('+-') for _ in range(n)]})
 ''')
+_gen("aligned_read", '''
+def _g_aligned_read(r, a):
+    """A mapped read as pysam gives it (needs pysam where the harness runs)."""
+    import pysam
+    n = r.randint(20, 60)
+    clip = r.choice([0, 0, r.randint(1, 5)])
+    seg = pysam.AlignedSegment()
+    seg.query_name = 'read%d' % r.randint(1, 999)
+    seg.query_sequence = ''.join(r.choice('ACGT') for _ in range(n))
+    seg.flag = r.choice([0, 16, 99, 147, 83, 163, 4])
+    seg.reference_id = 0
+    seg.reference_start = r.randint(0, 5000)
+    seg.mapping_quality = r.randint(0, 60)
+    seg.cigarstring = ('%dS%dM' % (clip, n - clip)) if clip else '%dM' % n
+    seg.next_reference_id = 0
+    seg.next_reference_start = seg.reference_start + r.randint(-300, 300)
+    seg.template_length = r.randint(-500, 500)
+    seg.query_qualities = pysam.qualitystring_to_array(''.join(chr(33 + r.randint(2, 40)) for _ in range(n)))
+    return seg
+''')
+_gen("seq_record", '''
+def _g_seq_record(r, a):
+    """A FASTQ record as dnaio gives it (needs dnaio where the harness runs)."""
+    import dnaio
+    n = r.randint(8, 40)
+    return dnaio.SequenceRecord('read%d' % r.randint(1, 999), ''.join(r.choice('ACGT') for _ in range(n)),
+                                ''.join(chr(33 + r.randint(2, 40)) for _ in range(n)))
+''')
 _gen("series", '''
 def _g_series(r, a):
     import pandas

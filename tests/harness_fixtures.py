@@ -441,3 +441,22 @@ def sort_starts(starts):
 
 {MARKER}
 '''
+
+# deepTools-style: `read` is a pysam AlignedSegment (a DNA string raises AttributeError), so the
+# probe moves on to the aligned-read generator.
+READ_FRAGMENT = '''
+def get_fragment_from_read(read, fragment_length=200):
+    """The fragment a read stands for: its aligned blocks, or the read extended to fragment_length."""
+    if read.is_unmapped:
+        return []
+    if fragment_length <= read.query_alignment_length:
+        return read.get_blocks()
+    if read.is_reverse:
+        return [(max(0, read.reference_end - fragment_length), read.reference_end)]
+    return [(read.reference_start, read.reference_start + fragment_length)]
+'''
+READ_FRAGMENT_CONTEXT = f'''
+import pysam
+
+{MARKER}
+'''

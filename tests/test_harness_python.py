@@ -36,6 +36,8 @@ GOOD = {
     "index_path": lambda: fx.py_record(fx.DATA_PATH, fx.DATA_PATH_CONTEXT, imports=(("import os", "os"),)),
     "subsample_reads": lambda: fx.py_record(fx.SEEDED_SAMPLE, fx.SEEDED_SAMPLE_CONTEXT,
                                             imports=(("import random", "random"),)),
+    "get_fragment_from_read": lambda: fx.py_record(fx.READ_FRAGMENT, fx.READ_FRAGMENT_CONTEXT,
+                                                   imports=(("import pysam", "pysam"),)),
     "reverse_complement_method": lambda: fx.py_record(fx.SIBLING_METHOD, fx.SIBLING_CONTEXT, kind="method",
                                                       class_name="m.Complementer", methods=fx.SIBLING_CALLEES),
 }
@@ -73,7 +75,8 @@ def test_type_specs_from_annotations():
     assert hp.type_specs("Tuple[int, str]") == ["tuple[int,str]"]
     assert hp.type_specs("np.ndarray")[0] == "ndarray_float"
     assert hp.type_specs("Callable[[int], int]") == ["!unsupported"]
-    assert hp.type_specs("AlignedSegment")[0].startswith("!object:")
+    assert hp.type_specs("pysam.AlignedSegment") == ["aligned_read"]
+    assert hp.type_specs("SamRecord")[0].startswith("!object:")
 
 
 def test_docstring_types_google_numpy_sphinx():
@@ -111,7 +114,7 @@ def test_unbuildable_parameters_are_untestable_with_reason():
     code = "def apply(fn: Callable[[int], int], x: int) -> int:\n    return fn(x)\n"
     res = hp.generate(fx.py_record(code))
     assert isinstance(res, hc.Untestable) and res.reason == hc.UNSUPPORTED_TYPE
-    code = "def read_name(read: AlignedSegment) -> str:\n    return read.query_name\n"
+    code = "def read_name(read: VariantRecord) -> str:\n    return read.id\n"
     res = hp.generate(fx.py_record(code))
     assert isinstance(res, hc.Untestable) and res.reason == hc.NEEDS_UNCONSTRUCTIBLE_OBJECT
     plot = "def show(xs):\n    plt.plot(xs)\n"
@@ -225,6 +228,18 @@ def test_docstring_containers_rank_before_the_scalar_named_beside_them():
     assert hp._doc_type_specs("function or str", set()) == ["str"]
     assert hp._doc_type_specs("callable", set()) == ["!unsupported"]
     assert hp.rank_candidates(hp.Param("row_idx", "positional"), {}, set())[0] == "int_index"
+
+
+def test_docstring_type_alternatives_and_file_like_strings():
+    # skbio: `seq1 : DNA, RNA, or TabularMSA[DNA|RNA]` names repository classes, not a string
+    assert hp._doc_type_specs("DNA, RNA, or TabularMSA[DNA|RNA]", {"DNA": ("dna",)}) == [
+        "new[DNA,dna]", "!object:RNA", "!object:TabularMSA"]
+    assert hp._doc_type_specs("int, float", {}) == ["int", "float"]
+    # bioframe: `filepath_or : str or file-like` is a string naming a file of some format
+    assert hp._doc_type_specs("str or file-like", {}) == ["!unknown_file", "str"]
+    ranked = hp.rank_candidates(hp.Param("filepath_or", "positional"), {"filepath_or": "str or file-like"}, {})
+    assert ranked and all(c.endswith("_path") for c in ranked)
+    assert hp.rank_candidates(hp.Param("name", "positional"), {"name": "str"}, {}) == ["word", "str"]
 
 
 def test_wider_probe_extends_every_key_with_generic_candidates():
