@@ -442,7 +442,7 @@ class _Closure:
     it does not touch (`ContextBuilder.merge`)."""
 
     __slots__ = ("mergeable", "done", "strict", "files", "imports", "pieces", "unresolved", "future",
-                 "needs_types", "n_items", "n_bytes")
+                 "needs_types", "n_items", "n_bytes", "namespaces")
 
     def __init__(self, b: "ContextBuilder") -> None:
         self.mergeable = not b.truncated  # a bounded closure is not the whole closure
@@ -460,6 +460,7 @@ class _Closure:
         self.needs_types = b.needs_types
         self.n_items = b.n_items
         self.n_bytes = b.n_bytes
+        self.namespaces = frozenset(b.namespaces)
 
 
 def _closure_of(index: RepoIndex, step: _StmtStep) -> _Closure:
@@ -569,7 +570,7 @@ class ContextBuilder:
     """The closure of what one function needs, emitted in dependency order."""
 
     __slots__ = ("index", "home", "fn", "defined", "imports", "pieces", "done", "n_items", "n_bytes", "truncated",
-                 "unresolved", "needs_types", "future", "after")
+                 "unresolved", "needs_types", "future", "after", "namespaces")
 
     def __init__(self, index: RepoIndex, home: FileCtx, fn: PyFunction, defined: set[str]) -> None:
         self.index = index
@@ -581,6 +582,7 @@ class ContextBuilder:
         # home-file statements that run the solution's own definition at import time
         # (`MATRICES = {"PAM30": SubstitutionMatrix(…)}`): they go after it
         self.after: list[str] = []
+        self.namespaces: set[str] = set()  # names bound to a module namespace so far
         self.done: set = set()  # steps visited
         self.n_items = 0
         self.n_bytes = 0
@@ -639,8 +641,9 @@ class ContextBuilder:
         c = _closure_of(self.index, step)
         if not c.mergeable or self.truncated or self.home.path in c.files \
                 or self.n_items + c.n_items > MAX_CONTEXT_ITEMS or self.n_bytes + c.n_bytes > MAX_CONTEXT_BYTES \
-                or not self.done.isdisjoint(c.strict):
+                or not self.done.isdisjoint(c.strict) or not self.namespaces.isdisjoint(c.namespaces):
             return False
+        self.namespaces |= c.namespaces
         self.done |= c.done
         self.imports.update(dict.fromkeys(c.imports))
         self.pieces += c.pieces
@@ -767,7 +770,13 @@ class ContextBuilder:
                     if got:
                         node[attr] = attr
                 break
-        self.pieces.append(f"{name} = {_render_namespace(tree)}")
+        if name in self.namespaces:
+            # another file's module under the same name (`checks` of ops.py and of
+            # construction.py): one context, one binding, so the members are merged
+            self.pieces.append(f"{name} = types.SimpleNamespace(**{{**vars({name}), **vars({_render_namespace(tree)})}})")
+        else:
+            self.namespaces.add(name)
+            self.pieces.append(f"{name} = {_render_namespace(tree)}")
 
     def text(self, tail: str) -> str:
         imports = list(self.imports)

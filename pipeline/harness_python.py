@@ -484,6 +484,9 @@ def spec_expr(spec: str, used: set[str]) -> str:
     if m:
         head, args = m.group(1), _split_top(m.group(2))
         if head == "list":
+            if _base(args[0]) in ("int", "float"):  # numeric lists pair up with the call's other ones
+                _need("size", used)
+                return f"[{spec_expr(args[0], used)} for _ in range(_g_list_size(r, a))]"
             return f"[{spec_expr(args[0], used)} for _ in range(r.randint(0, 6))]"
         if head == "tuple":
             if len(args) == 2 and args[1] == "...":
@@ -674,6 +677,9 @@ def _with_literals(target: Target, fn: ast.AST, tree: ast.Module) -> Target:
     return target
 
 
+_RECEIVER_NAMES = {"self", "cls", "klass", "mcs", "this", "obj", "s"}
+
+
 def analyse(record: FunctionRecord, program: str, context: str | None = None) -> Target | Untestable:
     """Locate the function in the program (`context`, by default the record's, with the
     reference inserted): how to call it."""
@@ -701,6 +707,11 @@ def analyse(record: FunctionRecord, program: str, context: str | None = None) ->
     if any(d.endswith("classmethod") or d == "classonlymethod" for d in decorators) or (
             first_arg and first_arg[0].arg == "cls" and "staticmethod" not in decorators):
         decorators = decorators | {"classmethod"}
+    if (not first_arg or first_arg[0].arg not in _RECEIVER_NAMES) and not decorators & {
+            "classmethod", "property", "cached_property", "lazyproperty"}:
+        # a plain function in a class body (`def range_normalization(n, n_min, …)`), called
+        # through the class as Python 3 allows: a static method without the decorator
+        decorators = decorators | {"staticmethod"}
     if "staticmethod" in decorators:
         return _with_literals(Target(record.name, "staticmethod", path, _params_of(fn, program, False), [], is_async),
                               fn, tree)

@@ -191,11 +191,14 @@ def _h_once(make_args, make_obj, call, r, out):
     return lines
 
 
-def _h_main(make_args, make_obj, call):
+def _h_main(make_args, make_obj, call, calls=3):
+    """A run: `calls` calls on inputs drawn from one seeded stream (more inputs per process,
+    so boundary cases such as equal values turn up more often)."""
     import random as _h_random
     r = _h_random.Random(int(_h_sys.argv[1]))
-    for line in _h_once(make_args, make_obj, call, r, None):
-        print(line)
+    for _ in range(calls):
+        for line in _h_once(make_args, make_obj, call, r, None):
+            print(line)
 '''
 
 PROBE_RUNTIME = r'''
@@ -367,22 +370,36 @@ def _g_chrom(r, a):
 ''')
 _gen("strand", "def _g_strand(r, a):\n    return r.choice('+-')")
 _gen("bytes", "def _g_bytes(r, a):\n    return bytes(r.randint(0, 255) for _ in range(r.randint(0, 16)))")
+_gen("size", '''
+def _g_size(r, a):
+    """One length for the numeric sequences of a call: arrays passed together usually pair up
+    (x and y, counts and weights, a table's rows and their labels)."""
+    if '@n' not in a:
+        a['@n'] = r.randint(2, 8)
+    return a['@n']
+
+
+def _g_list_size(r, a):
+    """Lists mostly pair up too, but are sometimes empty or single (edge cases)."""
+    return _g_size(r, a) if r.random() < 0.8 else r.randint(0, 1)
+''')
 _gen("ndarray_float", '''
 def _g_ndarray_float(r, a):
     import numpy
-    return numpy.array([round(r.uniform(-5, 5), 3) for _ in range(r.randint(2, 10))])
-''')
+    return numpy.array([round(r.uniform(-5, 5), 3) for _ in range(_g_size(r, a))])
+''', ("size",))
 _gen("ndarray_int", '''
 def _g_ndarray_int(r, a):
     import numpy
-    return numpy.array([r.randint(0, 20) for _ in range(r.randint(2, 10))])
-''')
+    return numpy.array([r.randint(0, 20) for _ in range(_g_size(r, a))])
+''', ("size",))
 _gen("matrix_float", '''
 def _g_matrix_float(r, a):
+    """Square (n x n, n shared): rows pair up with the call's vectors, and distance-like uses work."""
     import numpy
-    n, m = r.randint(2, 5), r.randint(2, 5)
-    return numpy.array([[round(r.uniform(0, 10), 3) for _ in range(m)] for _ in range(n)])
-''')
+    n = _g_size(r, a)
+    return numpy.array([[round(r.uniform(0, 10), 3) for _ in range(n)] for _ in range(n)])
+''', ("size",))
 _gen("dataframe", '''
 def _g_dataframe(r, a):
     import pandas

@@ -460,3 +460,16 @@ import pysam
 
 {MARKER}
 '''
+
+# HiCExplorer-style: a plain function in a class body, called through the class
+# (`TADClassifier.MP_Matrix.range_normalization(...)`): a static method without the decorator.
+UNDECORATED_STATIC = '''
+def range_normalization(n, n_min, n_max, o_min, o_max):
+    """Map n from [n_min, n_max] onto [o_min, o_max]."""
+    return o_min + (n - n_min) * (o_max - o_min) / (n_max - n_min)
+'''
+UNDECORATED_STATIC_CONTEXT = f'''
+class TADClassifier:
+    class MP_Matrix:
+        {MARKER}
+'''

@@ -38,6 +38,8 @@ GOOD = {
                                             imports=(("import random", "random"),)),
     "get_fragment_from_read": lambda: fx.py_record(fx.READ_FRAGMENT, fx.READ_FRAGMENT_CONTEXT,
                                                    imports=(("import pysam", "pysam"),)),
+    "range_normalization": lambda: fx.py_record(fx.UNDECORATED_STATIC, fx.UNDECORATED_STATIC_CONTEXT, kind="method",
+                                                class_name="m.TADClassifier.MP_Matrix"),
     "reverse_complement_method": lambda: fx.py_record(fx.SIBLING_METHOD, fx.SIBLING_CONTEXT, kind="method",
                                                       class_name="m.Complementer", methods=fx.SIBLING_CALLEES),
 }

@@ -294,3 +294,28 @@ def test_python2_implicit_relative_import_resolves_to_the_sibling_module(tmp_pat
     scope: dict = {}
     exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
     assert scope["parse_line"]("chr1\t42\tx").POS == 42
+
+
+def test_one_module_name_read_from_two_files_gets_the_members_of_both(tmp_path):
+    # bioframe-style: ops.py reads checks.is_bedframe, and the helper it calls (in another file)
+    # reads checks.is_viewframe; the context binds `checks` once with both members
+    _write(tmp_path, {
+        "ivl/__init__.py": "",
+        "ivl/checks.py": "def is_bedframe(df):\n    return {'chrom', 'start', 'end'} <= set(df)\n\n\n"
+                         "def is_viewframe(df):\n    return 'name' in df\n",
+        "ivl/construction.py": "from . import checks\n\n\n"
+                               "def make_viewframe(regions):\n    view = dict(regions, name='view')\n"
+                               "    assert checks.is_viewframe(view)\n    return view\n",
+        "ivl/ops.py": "from . import checks, construction\n\n\n"
+                      "def sort_bedframe(df):\n    \"\"\"Sorted intervals, with their view.\"\"\"\n"
+                      "    if not checks.is_bedframe(df):\n        raise ValueError('not a bedframe')\n"
+                      "    view = construction.make_viewframe(df)\n"
+                      "    return sorted(zip(df['chrom'], df['start'])), view['name']\n",
+    })
+    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["ivl.ops.sort_bedframe"]
+    program = insert(rec, "")
+    assert undefined(program) == []
+    scope: dict = {}
+    exec(compile(program, "ctx.py", "exec"), scope)
+    df = {"chrom": ["chr2", "chr1"], "start": [5, 9], "end": [7, 12]}
+    assert scope["sort_bedframe"](df) == ([("chr1", 9), ("chr2", 5)], "view")
