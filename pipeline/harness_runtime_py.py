@@ -234,6 +234,9 @@ def _h_probe(variants, seeds, limit, first=None):
                     raise StopIteration
                 if first in a:
                     rec['f'] = 'result: ' + _h_render(a[first])
+                # arguments the call changes count as output, as in `_h_once` (an in-place
+                # function returns None whatever its inputs)
+                before = {k: _h_render(v) for k, v in a.items() if _h_mutable(v)}
                 with contextlib.redirect_stdout(buf):
                     try:
                         res = call(obj, a)
@@ -245,7 +248,9 @@ def _h_probe(variants, seeds, limit, first=None):
                         shown = 'raised ' + type(e).__name__
                         rec.update(s='raised', e=type(e).__name__, m=str(e)[:200],
                                    tb=traceback.format_exc(limit=-1)[-300:])
-                rec['o'] = buf.getvalue() + shown
+                changed = ['changed ' + k + ': ' + after for k, after in
+                           sorted((k, _h_render(a[k])) for k in before) if after != before[k]]
+                rec['o'] = '\n'.join([buf.getvalue() + shown] + changed)
             except StopIteration:
                 pass
             except _HTimeout:
@@ -269,10 +274,22 @@ def _gen(name: str, source: str, deps: tuple[str, ...] = ()) -> None:
     GENERATORS[name] = (source.strip("\n") + "\n", deps)
 
 
-_gen("int", "def _g_int(r, a):\n    return r.randint(0, 30)")
-_gen("int_signed", "def _g_int_signed(r, a):\n    return r.randint(-50, 50)")
-_gen("int_small", "def _g_int_small(r, a):\n    return r.randint(1, 6)")
-_gen("int_pos", "def _g_int_pos(r, a):\n    return r.randint(0, 500)")
+_gen("pick", '''
+def _g_pick(r, a, lo, hi, kind):
+    """A number in [lo, hi]; one time in five, one the call already holds (an argument, or an
+    element of a list argument) when one is in range: equal values are where comparisons and
+    boundaries (`>=` against `>`, off-by-one) show."""
+    if r.random() < 0.2:
+        seen = [x for k, v in a.items() if k[:1] != '@' for x in (v if isinstance(v, list) else [v])
+                if type(x) is kind and lo <= x <= hi]
+        if seen:
+            return r.choice(seen)
+    return r.randint(lo, hi) if kind is int else round(r.uniform(lo, hi), 4)
+''')
+_gen("int", "def _g_int(r, a):\n    return _g_pick(r, a, 0, 30, int)", ("pick",))
+_gen("int_signed", "def _g_int_signed(r, a):\n    return _g_pick(r, a, -50, 50, int)", ("pick",))
+_gen("int_small", "def _g_int_small(r, a):\n    return _g_pick(r, a, 1, 6, int)", ("pick",))
+_gen("int_pos", "def _g_int_pos(r, a):\n    return _g_pick(r, a, 0, 500, int)", ("pick",))
 _gen("int_end", '''
 def _g_int_end(r, a):
     start = [v for k, v in a.items() if isinstance(v, int) and any(w in k for w in ('start', 'begin', 'beg', 'first', 'from', 'lo'))]
@@ -286,9 +303,9 @@ def _g_int_index(r, a):
 ''')
 _gen("phred", "def _g_phred(r, a):\n    return r.randint(0, 41)")
 _gen("flag", "def _g_flag(r, a):\n    return r.choice([0, 4, 16, 83, 99, 147, 163, 256, 1024, 2048])")
-_gen("float", "def _g_float(r, a):\n    return round(r.uniform(-10, 10), 4)")
-_gen("float_pos", "def _g_float_pos(r, a):\n    return round(r.uniform(0.1, 100), 4)")
-_gen("prob", "def _g_prob(r, a):\n    return round(r.uniform(0.01, 0.99), 4)")
+_gen("float", "def _g_float(r, a):\n    return _g_pick(r, a, -10, 10, float)", ("pick",))
+_gen("float_pos", "def _g_float_pos(r, a):\n    return _g_pick(r, a, 0.1, 100, float)", ("pick",))
+_gen("prob", "def _g_prob(r, a):\n    return _g_pick(r, a, 0.01, 0.99, float)", ("pick",))
 _gen("bool", "def _g_bool(r, a):\n    return r.random() < 0.5")
 _gen("str", '''
 def _g_str(r, a):
