@@ -626,8 +626,15 @@ class ContextBuilder:
 
     def require_after(self, f: FileCtx, name: str) -> None:
         """`require`, with the statements it adds placed after the function."""
+        self._later(lambda: self.require(f, name))
+
+    def module_after(self, name: str, mod: FileCtx, chains: frozenset[tuple[str, ...]]) -> None:
+        """`include_module` for a module imported inside the function, placed after it."""
+        self._later(lambda: self.include_module(name, mod, chains))
+
+    def _later(self, add) -> None:
         n = len(self.pieces)
-        self.require(f, name)
+        add()
         self.after += self.pieces[n:]
         del self.pieces[n:]
 
@@ -890,6 +897,7 @@ class _Resolver:
 
         body_defs: list[tuple[FileCtx, str]] = []  # repository definitions imported inside the body
         late_defs: list[tuple[FileCtx, str]] = []  # … whose closure draws on the home file (a cycle)
+        body_modules: list[tuple[str, FileCtx]] = []  # repository modules imported inside the body
         for b in fn.local_imports:  # imports inside the function body
             if b.star:
                 continue
@@ -907,6 +915,14 @@ class _Resolver:
                     late = t.file is not f and _reaches(index, t.file, t.name, f)
                     (late_defs if late else body_defs).append((t.file, t.name))
                     self._def_use(t.file, t.name, b.name, f, globals_used, callees, levels)
+            # `from gffutils import feature` inside the body: a namespace of the members it reads
+            if kind == "local" and b.name not in s.bindings:
+                t = index.resolve_import(f, b, set())
+                if t is not None and t.kind == "module":
+                    body_modules.append((b.name, t.file))
+                    for chain in sorted(fn.chains):
+                        if chain[0] == b.name and len(chain) > 1:
+                            self._chain_callee(t.file, chain, callees)
 
         # class context
         class_ctx = None
@@ -1010,6 +1026,8 @@ class _Resolver:
         tail.append(unit * depth + MARKER if depth else MARKER)
         for df, dname in late_defs:
             builder.require_after(df, dname)
+        for name, mod in body_modules:  # imported when the function runs: after it is always safe
+            builder.module_after(name, mod, fn.chains)
         context_code = builder.text("\n".join(tail))
         if cls is not None:
             room = (MAX_CONTEXT_ITEMS - len(callees) - len(globals_used), MAX_CONTEXT_BYTES - len(context_code))

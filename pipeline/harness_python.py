@@ -377,6 +377,10 @@ def _base(spec: str) -> str:
         return "!"
     if spec.startswith(("list[", "tuple[")):
         return "list"
+    if spec.startswith("keyed["):
+        return "dict"
+    if spec.startswith("frame["):
+        return "dataframe"
     for prefix in ("set", "dict", "open", "new", "choice"):
         if spec.startswith(prefix + "["):
             return prefix
@@ -426,6 +430,7 @@ class Param:
     default: str | None = None
     candidates: list[str] = field(default_factory=list)  # ranked specs; "default" = omit
     literals: list[str] = field(default_factory=list)  # constants the body compares it with (reprs)
+    keys: list[str] = field(default_factory=list)  # string keys the body reads from it (reprs)
 
     @property
     def has_default(self) -> bool:
@@ -456,6 +461,12 @@ def rank_candidates(p: Param, doc_types: Mapping[str, str], known_classes: Mappi
         lit = f"choice[{','.join(p.literals)}]"
         strings = all(x[:1] in "'\"" for x in p.literals)
         ranked = [lit, *ranked] if strings or not ranked else [ranked[0], lit, *ranked[1:]]
+    if p.keys:
+        # read by string keys: a frame with those columns, else a dict with those keys
+        bases = {_base(x) for x in ranked}
+        keyed = f"frame[{','.join(p.keys)}]" if "dataframe" in bases else f"keyed[{','.join(p.keys)}]"
+        if not typed or bases & {"dict", "dataframe"}:
+            ranked = [keyed, *ranked]
     if "dna" in ranked and "dna_mixed" not in ranked:
         ranked.insert(ranked.index("dna") + 1, "dna_mixed")  # an identity function passes on clean DNA
     expanded: list[str] = []
@@ -503,6 +514,9 @@ def spec_expr(spec: str, used: set[str]) -> str:
             return f"{args[0]}({', '.join(spec_expr(x, used) for x in args[1:])})"
         if head == "choice":
             return f"r.choice([{', '.join(args)}])"
+        if head in ("keyed", "frame"):  # a dict / a BED-like frame holding the keys the body reads
+            _need(head, used)
+            return f"_g_{head}(r, a, [{', '.join(args)}])"
         raise ValueError(f"unknown generator spec {spec!r}")
     if spec == "none":
         return "None"
@@ -669,11 +683,59 @@ def literal_values(fn: ast.AST, tree: ast.Module) -> dict[str, list[str]]:
     return {k: [repr(v) for v in vs[:MAX_LITERALS]] for k, vs in found.items() if vs}
 
 
+MAX_KEYS = 12
+
+
+def subscript_keys(fn: ast.AST) -> dict[str, list[str]]:
+    """Per parameter name (or `self.x` attribute), the string keys the body reads from it:
+    `p["chrom"]`, `p[["start", "end"]]`, `p.get("SVTYPE")`, `"SVTYPE" in p`; as reprs, in
+    first-seen order. A dict or a data frame for that parameter should hold them."""
+    found: dict[str, list[str]] = {}
+
+    def owner(node: ast.AST) -> str | None:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+            return "self." + node.attr
+        return None
+
+    def add(who: str | None, keys: list) -> None:
+        if who is None:
+            return
+        bucket = found.setdefault(who, [])
+        for k in keys:
+            if isinstance(k, str) and k and repr(k) not in bucket:
+                bucket.append(repr(k))
+
+    def strings(node: ast.AST) -> list:
+        if isinstance(node, ast.Constant):
+            return [node.value]
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [e.value for e in node.elts if isinstance(e, ast.Constant)]
+        return []
+
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Subscript):
+            add(owner(node.value), strings(node.slice))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+                "get", "pop", "setdefault") and node.args and isinstance(node.args[0], ast.Constant):
+            add(owner(node.func.value), [node.args[0].value])
+        elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) \
+                and isinstance(node.left, ast.Constant):
+            add(owner(node.comparators[0]), [node.left.value])
+    return {k: v[:MAX_KEYS] for k, v in found.items() if v}
+
+
 def _with_literals(target: Target, fn: ast.AST, tree: ast.Module) -> Target:
-    """The target with each of its parameters' literals (`literal_values`) attached."""
+    """The target with each of its parameters' literals (`literal_values`) and keys
+    (`subscript_keys`) attached."""
     values = literal_values(fn, tree)
+    keys = subscript_keys(fn)
     for p in target.params:
         p.literals = values.get(p.name, [])
+        p.keys = keys.get(p.name, [])
+    for p in target.self_attrs:
+        p.keys = keys.get("self." + p.name, [])
     return target
 
 
@@ -1280,7 +1342,7 @@ def _rank_all(groups: list[tuple[str, list[Param]]], doc_types: Mapping[str, str
     cands: dict[str, list[str]] = {}
     for prefix, params in groups:
         for p in params:
-            ranked_as = Param(p.name.lstrip("_") or p.name, p.kind, p.annotation, p.default) \
+            ranked_as = Param(p.name.lstrip("_") or p.name, p.kind, p.annotation, p.default, keys=p.keys) \
                 if p.kind == "attribute" else p
             ranked = rank_candidates(ranked_as, doc_types if not prefix else {}, known)
             usable = [c for c in ranked if not c.startswith("!")]

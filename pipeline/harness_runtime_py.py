@@ -41,6 +41,9 @@ def _h_context_import(name, globals=None, locals=None, fromlist=(), level=0):
         main = _h_sys.modules.get('__main__')
         if fromlist and main is not None and all(n != '*' and hasattr(main, n) for n in fromlist):
             return main
+        top = name.partition('.')[0]
+        if not fromlist and not level and main is not None and hasattr(main, top):
+            return getattr(main, top)  # `import pkg.mod` binds pkg: the context's namespace
         raise
 
 
@@ -462,6 +465,34 @@ def _g_seq_record(r, a):
     return dnaio.SequenceRecord('read%d' % r.randint(1, 999), ''.join(r.choice('ACGT') for _ in range(n)),
                                 ''.join(chr(33 + r.randint(2, 40)) for _ in range(n)))
 ''')
+_gen("keyed", '''
+def _g_keyed(r, a, keys):
+    """A dict holding, most of the time, each key the function reads (so lookups succeed and
+    presence tests vary), and sometimes an extra one."""
+    d = {k: r.randint(0, 30) for k in keys if r.random() < 0.8}
+    if r.random() < 0.3:
+        d['x%d' % r.randint(0, 9)] = r.randint(0, 30)
+    return d
+''')
+_gen("frame", '''
+def _g_frame(r, a, cols):
+    """A BED-like frame plus the columns the function reads, filled by what their names say."""
+    df = _g_bedframe(r, a)
+    n = len(df)
+    for c in cols:
+        if c in df.columns:
+            continue
+        low = c.lower()
+        if any(w in low for w in ('start', 'end', 'pos', 'len', 'count', 'size')):
+            df[c] = [r.randint(0, 5000) for _ in range(n)]
+        elif any(w in low for w in ('name', 'id', 'label', 'gene')):
+            df[c] = ['%s%d' % (low[:4], r.randint(0, 99)) for _ in range(n)]
+        elif 'chrom' in low:
+            df[c] = [r.choice(['chr1', 'chr2', 'chrX']) for _ in range(n)]
+        else:
+            df[c] = [round(r.uniform(0, 10), 3) for _ in range(n)]
+    return df
+''', ("bedframe",))
 _gen("series", '''
 def _g_series(r, a):
     import pandas

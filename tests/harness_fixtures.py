@@ -473,3 +473,21 @@ class TADClassifier:
     class MP_Matrix:
         {MARKER}
 '''
+
+# PyVCF-style: an INFO dict read by key; a dict without the keys always gives the same answer,
+# so the harness builds dicts that hold them (sometimes).
+INFO_KEYS = '''
+def sv_summary(info):
+    """The structural-variant type and length of a VCF INFO field, or None for a plain variant."""
+    if "SVTYPE" not in info:
+        return None
+    return info["SVTYPE"], abs(info.get("SVLEN", 0))
+'''
+
+# bioframe-style: a BED frame with an optional column, read by name.
+FRAME_COLUMNS = '''
+def thick_fraction(df):
+    """Fraction of each interval that is thick (thickStart..thickEnd), as in a BED12 file."""
+    span = (df["end"] - df["start"]).clip(lower=1)
+    return ((df["thickEnd"] - df["thickStart"]).clip(lower=0) / span).round(3).tolist()
+'''

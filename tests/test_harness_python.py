@@ -40,6 +40,8 @@ GOOD = {
                                                    imports=(("import pysam", "pysam"),)),
     "range_normalization": lambda: fx.py_record(fx.UNDECORATED_STATIC, fx.UNDECORATED_STATIC_CONTEXT, kind="method",
                                                 class_name="m.TADClassifier.MP_Matrix"),
+    "sv_summary": lambda: fx.py_record(fx.INFO_KEYS),
+    "thick_fraction": lambda: fx.py_record(fx.FRAME_COLUMNS),
     "reverse_complement_method": lambda: fx.py_record(fx.SIBLING_METHOD, fx.SIBLING_CONTEXT, kind="method",
                                                       class_name="m.Complementer", methods=fx.SIBLING_CALLEES),
 }

@@ -319,3 +319,22 @@ def test_one_module_name_read_from_two_files_gets_the_members_of_both(tmp_path):
     exec(compile(program, "ctx.py", "exec"), scope)
     df = {"chrom": ["chr2", "chr1"], "start": [5, 9], "end": [7, 12]}
     assert scope["sort_bedframe"](df) == ([("chr1", 9), ("chr2", 5)], "view")
+
+
+def test_a_module_imported_inside_the_function_is_a_namespace_after_it(tmp_path):
+    # gffutils-style: `from gffutils import feature` inside the body (against an import cycle);
+    # the context binds `feature` to a namespace of what the function reads, after the function
+    _write(tmp_path, {
+        "gffkit/__init__.py": "",
+        "gffkit/feature.py": "class Feature:\n    def __init__(self, seqid, start, end):\n"
+                             "        self.seqid, self.start, self.end = seqid, start, end\n",
+        "gffkit/helpers.py": "def to_feature(line):\n    \"\"\"A Feature from a GFF line.\"\"\"\n"
+                             "    from gffkit import feature\n\n"
+                             "    seqid, start, end = line.split('\\t')[:3]\n"
+                             "    return feature.Feature(seqid, int(start), int(end))\n",
+    })
+    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["gffkit.helpers.to_feature"]
+    ctx = rec.context_code
+    assert ctx.index(MARKER) < ctx.index("class Feature:") < ctx.index("feature = types.SimpleNamespace(Feature=Feature)")
+    assert [c.qualified_name for c in rec.callees] == ["gffkit.feature.Feature"]
+    assert undefined(insert(rec, "")) == []
