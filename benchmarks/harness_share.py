@@ -10,9 +10,10 @@ among items whose parameters are all of simple or domain types; the top untestab
 With `--dump`, one JSON line per validated-or-not item (identity, reason, simple-params flag,
 generated harness, the record row) for looking at concrete failures.
 
-The simple filter for checkouts (a stand-in for the configured chain): a docstring/Javadoc,
-not in a test file or test function, not a dunder, not a constructor, no parse error, a body of
-at least 2 lines, Python 3 source.
+Checkouts are filtered by the configured filter chain (`--config`, default
+pipeline/default_config.toml: what a build keeps), or with `--chain simple` by the stand-in used
+before the chain existed: a docstring/Javadoc, not in a test file or test function, not a dunder,
+not a constructor, no parse error, a body of at least 2 lines, Python 3 source.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ def _is_stub(fn: ast.FunctionDef) -> bool:
                and (s.value.value is Ellipsis or isinstance(s.value.value, str)) for s in fn.body)
 
 
-def load(path: Path) -> tuple[list[FunctionRecord], str]:
+def load(path: Path, chain: str = "config", config: Path | None = None) -> tuple[list[FunctionRecord], str]:
     if (path / "python").is_dir() or (path / "java").is_dir():
         import pyarrow.parquet as pq
 
@@ -121,7 +122,12 @@ def load(path: Path) -> tuple[list[FunctionRecord], str]:
     from pipeline.extract import extract_repo
 
     records, _ = extract_repo(path)
-    return [r for r in records if simple_filter(r)], "checkout"
+    if chain == "simple":
+        return [r for r in records if simple_filter(r)], "checkout, simple filter"
+    from pipeline.config import load_config
+    from pipeline.filters import run_filters
+
+    return [c.record for c in run_filters(records, load_config(config)).kept], "checkout, configured filter chain"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,12 +139,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--python", default=None, help="harness interpreter (default: this one)")
     ap.add_argument("--languages", default="python,java")
     ap.add_argument("--dump", type=Path, default=None, help="write per-item outcomes here (JSON lines)")
+    ap.add_argument("--chain", choices=("config", "simple"), default="config",
+                    help="filter for checkouts: the configured chain, or the simple stand-in")
+    ap.add_argument("--config", type=Path, default=None, help="TOML configuration for --chain config")
     args = ap.parse_args(argv)
     dump = args.dump.open("w") if args.dump else None
     pool: dict[str, list[FunctionRecord]] = {}
     for path in args.paths:
         t = time.perf_counter()
-        records, kind = load(path)
+        records, kind = load(path, args.chain, args.config)
         print(f"{path}: {kind}, {len(records)} items after filtering ({time.perf_counter() - t:.1f}s)", file=sys.stderr)
         for r in records:
             pool.setdefault(r.language, []).append(r)

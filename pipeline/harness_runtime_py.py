@@ -132,8 +132,10 @@ def _h_render(x, _d=0):
         return 'iter[' + ', '.join(out) + ']'
     if mod.startswith('Bio') and hasattr(x, '__str__') and t.__name__ in ('Seq', 'MutableSeq'):
         return t.__name__ + '(' + repr(str(x)) + ')'
+    if isinstance(x, type):  # a class made by the function (a namedtuple type): its fields
+        return 'class ' + x.__name__ + ('' if not hasattr(x, '_fields') else _h_render(list(x._fields), _d + 1))
     d = getattr(x, '__dict__', None)
-    if isinstance(d, dict) and not isinstance(x, type) and not callable(x):
+    if isinstance(d, dict) and not callable(x):
         fields = sorted((k, v) for k, v in d.items() if not k.startswith('__'))
         return t.__name__ + '(' + ', '.join(k + '=' + _h_render(v, _d + 1) for k, v in fields) + ')'
     slots = getattr(t, '__slots__', None)

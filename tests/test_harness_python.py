@@ -296,3 +296,22 @@ def test_generated_harnesses_for_the_new_generators(outcomes):
     assert all("<rundir>/" in r["output"] for r in outcomes["index_path"].test_runs)
     assert "a['seed'] = " in outcomes["subsample_reads"].test_harness
     assert "_g_bedframe(r, a)" in outcomes["total_covered"].test_harness
+
+
+def test_rendering_is_canonical_for_values_a_function_returns(tmp_path):
+    # run in a subprocess: the runtime installs its import shim in the interpreter it runs in
+    import subprocess
+    import sys
+
+    from pipeline.harness_runtime_py import RUNTIME
+
+    script = tmp_path / "render.py"
+    script.write_text(RUNTIME + '''
+import collections
+CallData = collections.namedtuple("CallData", ["GT", "DP"])
+print(_h_render(CallData))
+print(_h_render(CallData("0/1", 12)))
+print(_h_render({"b": {2, 1}, "a": [0.1 + 0.2, float("nan")]}))
+''')
+    out = subprocess.run([sys.executable, str(script), "1"], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["class CallData['GT', 'DP']", "CallData('0/1', 12)", "{'a': [0.3, nan], 'b': {1, 2}}"]
