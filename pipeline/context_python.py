@@ -554,6 +554,8 @@ def _compile_stmt(index: RepoIndex, step: _StmtStep) -> None:
         chains = d.chains
         lazy = refs - d.sig_refs
         refs = refs & d.sig_refs
+    elif "." in text:  # `DEFAULT = _missing.DEFAULT`: the module members an assignment reads
+        chains = frozenset(c for c in (tuple(m.split(".")) for m in _DOTTED.findall(text)) if c[0] in refs)
     step.text = text
     step.chains = chains
     # visiting a builtin / unresolvable builtin name changes nothing: leave those out
@@ -570,7 +572,7 @@ class ContextBuilder:
     """The closure of what one function needs, emitted in dependency order."""
 
     __slots__ = ("index", "home", "fn", "defined", "imports", "pieces", "done", "n_items", "n_bytes", "truncated",
-                 "unresolved", "needs_types", "future", "after", "namespaces")
+                 "unresolved", "needs_types", "future", "after", "namespaces", "deferring")
 
     def __init__(self, index: RepoIndex, home: FileCtx, fn: PyFunction, defined: set[str]) -> None:
         self.index = index
@@ -583,6 +585,7 @@ class ContextBuilder:
         # (`MATRICES = {"PAM30": SubstitutionMatrix(…)}`): they go after it
         self.after: list[str] = []
         self.namespaces: set[str] = set()  # names bound to a module namespace so far
+        self.deferring = False  # inside `_later`: everything goes after the function, in order
         self.done: set = set()  # steps visited
         self.n_items = 0
         self.n_bytes = 0
@@ -634,7 +637,11 @@ class ContextBuilder:
 
     def _later(self, add) -> None:
         n = len(self.pieces)
-        add()
+        self.deferring = True
+        try:
+            add()
+        finally:
+            self.deferring = False
         self.after += self.pieces[n:]
         del self.pieces[n:]
 
@@ -724,7 +731,7 @@ class ContextBuilder:
         # Names the function's own module defines need nothing from elsewhere.
         defined = self.defined if step.file is self.home else _NOTHING
         self._visit(step.eager, step.chains, defined)
-        if defined and any(r.name in defined for r in step.eager):
+        if defined and not self.deferring and any(r.name in defined for r in step.eager):
             self.after.append(text)
         else:
             self.pieces.append(text)

@@ -338,3 +338,20 @@ def test_a_module_imported_inside_the_function_is_a_namespace_after_it(tmp_path)
     assert ctx.index(MARKER) < ctx.index("class Feature:") < ctx.index("feature = types.SimpleNamespace(Feature=Feature)")
     assert [c.qualified_name for c in rec.callees] == ["gffkit.feature.Feature"]
     assert undefined(insert(rec, "")) == []
+
+
+def test_a_module_level_assignment_reading_a_module_member_gets_that_member(tmp_path):
+    # skbio-style: `DEFAULT_MISSING = _missing.DEFAULT_MISSING`, then a default argument uses it
+    _write(tmp_path, {
+        "meta/__init__.py": "",
+        "meta/missing.py": "DEFAULT_MISSING = 'blank'\n",
+        "meta/columns.py": "from meta import missing as _missing\n\n"
+                           "DEFAULT_MISSING = _missing.DEFAULT_MISSING\n\n\n"
+                           "def encode(values, scheme=DEFAULT_MISSING):\n"
+                           "    \"\"\"Missing values of a metadata column encoded by a scheme.\"\"\"\n"
+                           "    return [scheme if v is None else v for v in values]\n",
+    })
+    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["meta.columns.encode"]
+    scope: dict = {}
+    exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
+    assert scope["encode"](["a", None]) == ["a", "blank"]
