@@ -97,17 +97,11 @@ def simple_params(r: FunctionRecord) -> bool:
         for owner in hp._bases(cls, classes):
             init = next((s for s in owner.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
             if init is not None:
-                if _is_stub(init):
+                if hp._is_stub_def(init):
                     return False
                 break
         return cls.name in hp.constructible_classes(program)
     return True
-
-
-def _is_stub(fn: ast.FunctionDef) -> bool:
-    """A skeleton's member: only a docstring, `...` or `pass`."""
-    return all(isinstance(s, ast.Pass) or isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
-               and (s.value.value is Ellipsis or isinstance(s.value.value, str)) for s in fn.body)
 
 
 def load(path: Path, chain: str = "config", config: Path | None = None) -> tuple[list[FunctionRecord], str]:

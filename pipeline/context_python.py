@@ -327,6 +327,7 @@ def _self_calls_uncached(caller: PyFunction, cls: PyClass) -> list[str]:
             if len(chain) >= 2 and chain[0] in receivers and chain[1] in cls.methods]
 
 
+_READS_SELF = re.compile(r"\bself\s*\.")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
@@ -965,8 +966,9 @@ class _Resolver:
                     members.append(Member(attr, "attribute", a.source))
                     owner = s.functions[cls.methods[a.method]] if a.method in cls.methods else None
                     local = owner.locals | {p.name.lstrip("*") for p in owner.parameters} if owner else set()
-                    if a.refs & local or any(index.resolve(f, r) is None for r in a.refs):
-                        line = f"self.{attr} = None"
+                    if a.refs & local or any(index.resolve(f, r) is None for r in a.refs) or \
+                            _READS_SELF.search(a.source.partition("=")[2]):
+                        line = f"self.{attr} = None"  # its value needs what the context leaves out
                     else:
                         line = a.source
                         attr_refs |= a.refs

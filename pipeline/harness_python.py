@@ -822,19 +822,45 @@ def _self_attributes(fn: ast.AST, owner: ast.ClassDef, classes: Mapping[str, ast
             elif isinstance(value, ast.Name) and value.id in by_name:
                 p = by_name[value.id]
                 hints.setdefault(target.attr, (p.annotation, p.default))
+    # the members of the class (and its bases in the program) with code: what the method reads
+    # through them counts too (`is_variant` reads `self.gt_type`, a property reading `self.called`)
+    members: dict[str, ast.AST] = {}
+    for cls in _bases(owner, classes):
+        for stmt in cls.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name != "__init__" \
+                    and not _is_stub_def(stmt):
+                members.setdefault(stmt.name, stmt)
     read: list[str] = []
-    for node in ast.walk(fn):
-        attr = None
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
-            if isinstance(node.ctx, ast.Load):
-                attr = node.attr
-        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Attribute) and isinstance(
-                node.target.value, ast.Name) and node.target.value.id == "self":
-            attr = node.target.attr
-        if attr and attr not in defined and not attr.startswith("__") and attr not in read:
-            read.append(attr)
-    read.sort(key=lambda a: (getattr(_first_use(fn, a), "lineno", 0), getattr(_first_use(fn, a), "col_offset", 0)))
+    bodies, seen = [fn], {id(fn)}
+    for body in bodies:
+        own: list[str] = []
+        for node in ast.walk(body):
+            attr = None
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+                if isinstance(node.ctx, ast.Load):
+                    attr = node.attr
+                    member = members.get(attr)
+                    if member is not None and id(member) not in seen and len(bodies) < MAX_MEMBER_BODIES:
+                        seen.add(id(member))
+                        bodies.append(member)
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Attribute) and isinstance(
+                    node.target.value, ast.Name) and node.target.value.id == "self":
+                attr = node.target.attr
+            if attr and attr not in defined and not attr.startswith("__") and attr not in read and attr not in own:
+                own.append(attr)
+        own.sort(key=lambda a: (getattr(_first_use(body, a), "lineno", 0),
+                                getattr(_first_use(body, a), "col_offset", 0)))
+        read += own
     return [Param(a, "attribute", *hints.get(a, (None, None))) for a in read]
+
+
+MAX_MEMBER_BODIES = 8  # the method and the members it reaches through `self`
+
+
+def _is_stub_def(fn: ast.AST) -> bool:
+    """A skeleton's member: only a docstring, `...` or `pass`."""
+    return all(isinstance(s, ast.Pass) or isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+               and (s.value.value is Ellipsis or isinstance(s.value.value, str)) for s in fn.body)
 
 
 def _first_use(fn: ast.AST, attr: str) -> ast.AST | None:

@@ -491,3 +491,25 @@ def thick_fraction(df):
     span = (df["end"] - df["start"]).clip(lower=1)
     return ((df["thickEnd"] - df["thickStart"]).clip(lower=0) / span).round(3).tolist()
 '''
+
+# A method reading a property that reads an attribute: the instance is built without its
+# constructor (it needs an object the harness cannot make), and the attribute the property reads
+# is generated too.
+MEMBER_CHAIN_CONTEXT = f'''
+class Read:
+    def __init__(self, record: "SeqRecord"):
+        self.seq = str(record.seq)
+
+    @property
+    def bases(self):
+        return self.seq.upper()
+
+    {MARKER}
+'''
+MEMBER_CHAIN = '''
+def gc_fraction(self):
+    """Fraction of G and C among the read's bases."""
+    if not self.bases:
+        return 0.0
+    return round(sum(b in "GC" for b in self.bases) / len(self.bases), 4)
+'''
