@@ -23,9 +23,9 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, gt
 from typing import Iterator
 
 import tree_sitter_python as tsp
@@ -150,10 +150,21 @@ def _py2_strings(data: bytes, root: Node) -> bool:
     if root.has_error:
         starts = QueryCursor(_STRING_START_QUERY).captures(root).get("strstart", ())
         return any(_py2_string_start(data, n.start_byte) for n in starts)
+    # a candidate inside a string's content or a comment found so far starts no string: most
+    # backticks are in docstrings (reST), several to one
+    skip_start, skip_end = 0, 0
     for p in _string_start_candidates(data):
+        if skip_start <= p < skip_end:
+            continue
         n = root.descendant_for_byte_range(p, p + 1)
-        if n is not None and n.type == "string_start" and n.start_byte == p and _py2_string_start(data, p):
-            return True
+        if n is None:
+            continue
+        t = n.type
+        if t == "string_start":
+            if n.start_byte == p and _py2_string_start(data, p):
+                return True
+        elif t == "string_content" or t == "comment":
+            skip_start, skip_end = n.start_byte, n.end_byte
     return False
 
 
@@ -292,6 +303,13 @@ def _text(data: bytes, node: Node) -> str:
     return data[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
 
+def _field_text(data: bytes, node: Node, name: str) -> str:
+    """The text of a field the grammar requires (an aliased import's name and alias)."""
+    child = node.child_by_field_name(name)
+    assert child is not None
+    return _text(data, child)
+
+
 def _dedent_block(text: str, indent: str) -> str:
     """Remove `indent` from the start of every line after the first (the first was sliced at the
     statement start, so it has none)."""
@@ -304,7 +322,8 @@ def _dedent_block(text: str, indent: str) -> str:
 
 def unquote_docstring(literal: str) -> str:
     """The value of a docstring literal (r/u prefixes, triple quotes), cleaned like ast.get_docstring."""
-    prefix = _STR_PREFIX.match(literal).group(0)
+    m = _STR_PREFIX.match(literal)  # always matches (possibly empty)
+    prefix = m.group(0) if m is not None else ""
     rest = literal[len(prefix):]
     q = rest[:3] if rest[:3] in ('"""', "'''") else rest[:1]
     value = rest[len(q):len(rest) - len(q)] if rest.endswith(q) and len(rest) >= 2 * len(q) else rest[len(q):]
@@ -332,8 +351,8 @@ def _import_bindings(node: Node, data: bytes, line: int) -> tuple[list[ImportBin
     if node.type == "import_statement":
         for child in node.children_by_field_name("name"):
             if child.type == "aliased_import":
-                dotted = _text(data, child.child_by_field_name("name"))
-                alias = _text(data, child.child_by_field_name("alias"))
+                dotted = _field_text(data, child, "name")
+                alias = _field_text(data, child, "alias")
                 out.append(ImportBinding(alias, dotted, 0, None, f"import {dotted} as {alias}", line))
             else:
                 dotted = _text(data, child)
@@ -361,8 +380,8 @@ def _import_bindings(node: Node, data: bytes, line: int) -> tuple[list[ImportBin
         return out, False
     for child in names:
         if child.type == "aliased_import":
-            orig = _text(data, child.child_by_field_name("name"))
-            alias = _text(data, child.child_by_field_name("alias"))
+            orig = _field_text(data, child, "name")
+            alias = _field_text(data, child, "alias")
             out.append(ImportBinding(alias, module, level, orig, f"from {src_mod} import {orig} as {alias}", line))
         else:
             orig = _text(data, child)
@@ -430,15 +449,23 @@ class _Walker:
         self.python2 = False
         self.walk_pos: list[int] = []  # starts of @walk / @selfattr captures
         self.selfattr_pos: list[int] = []
-        self.line_starts = [0] + [m.end() for m in re.finditer(b"\n", data)]
+        self.line_byte = 0  # line_of(): a byte and its line, where the last count ended
+        self.line_no = 1
 
     # -- positions
     def line_of(self, byte: int) -> int:
-        return bisect_right(self.line_starts, byte)
+        """1-based line of a byte offset: 1 + the line breaks before it, counted from where the
+        previous call was (the walk asks in nearly increasing order)."""
+        data, last = self.data, self.line_byte
+        if byte >= last:
+            self.line_no += data.count(b"\n", last, byte)
+        else:
+            self.line_no -= data.count(b"\n", byte, last)
+        self.line_byte = byte
+        return self.line_no
 
     def indent_of(self, byte: int) -> str:
-        ls = self.line_starts[bisect_right(self.line_starts, byte) - 1]
-        prefix = self.data[ls:byte]
+        prefix = self.data[self.data.rfind(b"\n", 0, byte) + 1:byte]
         return prefix.decode("utf-8", "replace") if not prefix.strip() else ""
 
     def text(self, node: Node) -> str:
@@ -523,7 +550,7 @@ class _Walker:
             return
         names: list[str] = []
         attrs: list[str] = []
-        targets = [left]
+        targets: list[Node | None] = [left]
         right = node.child_by_field_name("right")
         while right is not None and right.type == "assignment":  # a = b = 1
             targets.append(right.child_by_field_name("left"))
@@ -718,7 +745,7 @@ class _Walker:
                                                        self.line_of(start), start, end))
             self.statement(child, None, "", [], index, None, None)
         if not self.python2:
-            self.python2 = _py2_integers(data, caps.get("int", ())) or _py2_strings(data, root)
+            self.python2 = _py2_integers(data, caps.get("int", [])) or _py2_strings(data, root)
         self.identifiers(caps)
         summary.python2 = self.python2 or bool(summary.has_error and _PY2_TEXT.search(data))
         return summary
@@ -731,15 +758,20 @@ class _Walker:
             nodes = caps.get(key)
             if nodes:
                 roles.update(dict.fromkeys(map(_START_BYTE, nodes), role))
-        # the captures of one name are not always in byte order
         ids = caps.get("id", [])
-        ids.sort(key=_START_BYTE)
-        self._sweep(ids, roles)
+        starts = [n.start_byte for n in ids]
+        # the captures of one name are not always in byte order (then a stable sort by start)
+        if any(map(gt, starts, starts[1:])):
+            order = sorted(range(len(ids)), key=starts.__getitem__)
+            ids = [ids[j] for j in order]
+            starts = [starts[j] for j in order]
+        self._sweep(ids, starts, roles)
 
-    def _sweep(self, ids: list[Node], roles: dict[int, int]) -> None:
-        """Give each identifier (in byte order) to its innermost scope as a load, bind or global,
-        and collect dotted chains."""
+    def _sweep(self, ids: list[Node], starts: list[int], roles: dict[int, int]) -> None:
+        """Give each identifier (in byte order; `starts`: their start bytes) to its innermost
+        scope as a load, bind or global, and collect dotted chains."""
         data = self.data
+        text = data.decode("ascii") if data.isascii() else None  # then names are slices of it
         inf = len(data) + 1
         scopes = sorted(self.scopes, key=lambda s: (s.start, -s.end))
         n_scopes = len(scopes)
@@ -760,8 +792,8 @@ class _Walker:
         chain_scope: _Scope | None = None
         prev_end = 0  # end of the chain's last identifier
         get_role = roles.get
-        for n in ids:
-            s = n.start_byte
+        for k, n in enumerate(ids):
+            s = starts[k]
             if s >= imp_start:  # identifiers of import statements are handled by the walk
                 while s >= imp_end:
                     ii += 1
@@ -786,7 +818,7 @@ class _Walker:
             role = get_role(s)
             if role is None:  # a load
                 e = n.end_byte
-                name = data[s:e].decode("utf-8", "replace")
+                name = text[s:e] if text is not None else data[s:e].decode("utf-8", "replace")
                 if cur is not None:
                     cur.loads.add(name)
                 load_pos.append(s)
@@ -800,7 +832,7 @@ class _Walker:
                     if chain_scope is cur and (s == prev_end + 1 and data[prev_end] == 46
                                                or data[prev_end:s].strip() == b"."):
                         e = n.end_byte
-                        chain += (data[s:e].decode("utf-8", "replace"),)
+                        chain += (text[s:e] if text is not None else data[s:e].decode("utf-8", "replace"),)
                         prev_end = e
                         if cur is not None:
                             cur.chains.add(chain)
@@ -809,7 +841,8 @@ class _Walker:
             else:
                 chain = None
                 if role == _BIND:
-                    name = data[s:n.end_byte].decode("utf-8", "replace")
+                    e = n.end_byte
+                    name = text[s:e] if text is not None else data[s:e].decode("utf-8", "replace")
                     if cur is not None:
                         cur.binds.add(name)
                     bind_pos.append(s)

@@ -24,7 +24,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, cast
 
 from parsers.python import ImportBinding, PyClass, PyFileSummary, PyFunction, summarize_python
 from parsers.source import SourceFile
@@ -47,6 +47,7 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 # `bytes.translate`. Tokens are the "." characters plus the runs of "a".
 _TOKEN_CLASSES = bytes(97 if chr(i).isalnum() or i == 95 else 32 if chr(i).isspace() else 46 for i in range(128)) \
     + b"." * 128
+_DOT_TO_SPACE = bytes.maketrans(b".", b" ")  # then a word starts at each " a" (or at the start)
 
 
 def count_tokens(code: str) -> int:
@@ -54,7 +55,8 @@ def count_tokens(code: str) -> int:
     if not code.isascii():
         return len(_TOKEN.findall(code))
     t = code.encode("ascii").translate(_TOKEN_CLASSES)
-    return t.count(b".") + t.count(b" a") + t.count(b".a") + (t[:1] == b"a")
+    w = t.translate(_DOT_TO_SPACE)
+    return t.count(b".") + w.count(b" a") + (t[:1] == b"a")
 
 
 _NOTHING: frozenset[str] = frozenset()
@@ -100,8 +102,7 @@ def module_names(paths: list[str], root: Path | None = None) -> dict[str, list[s
     files are skipped by the reader, so `root` is checked on disk for them."""
     init_dirs = {p.rpartition("/")[0] for p in paths if p.rpartition("/")[2] == "__init__.py"}
     if root is not None:
-        dirs = {p.rpartition("/")[0] for p in paths}
-        for d in dirs:
+        for d in {p.rpartition("/")[0] for p in paths}:
             while d and d not in init_dirs and (root / d / "__init__.py").is_file():
                 init_dirs.add(d)
                 d = d.rpartition("/")[0]
@@ -523,6 +524,7 @@ def _name_step(index: RepoIndex, f: FileCtx, name: str) -> _NameStep:
     else:
         step = _NameStep(f, name, _N_DEF)
         tf = step.tfile = t.file
+        assert tf is not None
         step.tname = t.name
         s = tf.summary
         step.stmts = [_stmt_step(tf, i) for i in s.bindings.get(t.name, ()) if s.statements[i].kind != "import"]
@@ -536,7 +538,8 @@ def _name_step(index: RepoIndex, f: FileCtx, name: str) -> _NameStep:
 def _compile_stmt(index: RepoIndex, step: _StmtStep) -> None:
     f, i = step.file, step.index
     st = f.summary.statements[i]
-    text, refs, chains = st.text, st.refs, frozenset()
+    text, refs = st.text, st.refs
+    chains: frozenset[tuple[str, ...]] = frozenset()
     lazy: frozenset[str] = frozenset()  # read only when called: may be defined after
     d = f.top_level.get(i)
     if isinstance(d, PyClass):
@@ -575,7 +578,7 @@ class ContextBuilder:
     __slots__ = ("index", "home", "fn", "defined", "imports", "pieces", "done", "n_items", "n_bytes", "truncated",
                  "unresolved", "needs_types", "future", "after", "namespaces", "deferring")
 
-    def __init__(self, index: RepoIndex, home: FileCtx, fn: PyFunction, defined: set[str]) -> None:
+    def __init__(self, index: RepoIndex, home: FileCtx | None, fn: PyFunction | None, defined: set[str]) -> None:
         self.index = index
         self.home = home
         self.fn = fn
@@ -616,8 +619,10 @@ class ContextBuilder:
             return
         if step.kind == _N_EXT_STMT:  # what `_need` does for these two kinds, with merges
             done.add(step)
-            if not self.merge(step.stmt):
-                self._include(step.stmt)
+            stmt = step.stmt
+            assert stmt is not None
+            if not self.merge(stmt):
+                self._include(stmt)
         elif step.kind == _N_DEF and step.tfile is not self.home:
             done.add(step)
             for st in step.stmts:
@@ -654,7 +659,7 @@ class ContextBuilder:
         imports, which add nothing twice). Then `_include` would visit exactly the steps of the
         memo, in the same order."""
         c = _closure_of(self.index, step)
-        if not c.mergeable or self.truncated or self.home.path in c.files \
+        if not c.mergeable or self.truncated or cast(FileCtx, self.home).path in c.files \
                 or self.n_items + c.n_items > MAX_CONTEXT_ITEMS or self.n_bytes + c.n_bytes > MAX_CONTEXT_BYTES \
                 or not self.done.isdisjoint(c.strict) or not self.namespaces.isdisjoint(c.namespaces):
             return False
@@ -692,9 +697,13 @@ class ContextBuilder:
                 self.pieces.append(step.text)
             return step.ok
         if kind == _N_EXT_STMT:
-            self._include(step.stmt)
+            stmt = step.stmt
+            assert stmt is not None
+            self._include(stmt)
         elif kind == _N_MODULE:
-            self.include_module(step.name, step.tfile, chains)
+            tfile = step.tfile
+            assert tfile is not None
+            self.include_module(step.name, tfile, chains)
         elif kind == _N_GLOBAL:
             self.pieces.append(step.text)
         else:  # _N_UNRESOLVED
@@ -719,8 +728,10 @@ class ContextBuilder:
         done.add(step)
         if step.futures:
             self.future |= step.futures
-        if step.eager is None:
+        eager = step.eager
+        if eager is None:
             _compile_stmt(self.index, step)
+            eager = cast(list[_NameStep], step.eager)
         text = step.text
         n_bytes = self.n_bytes + len(text)  # budget_ok(), inlined: this runs for every item of every context
         if self.n_items >= MAX_CONTEXT_ITEMS or n_bytes > MAX_CONTEXT_BYTES:
@@ -731,15 +742,16 @@ class ContextBuilder:
         self.n_bytes = n_bytes
         # Names the function's own module defines need nothing from elsewhere.
         defined = self.defined if step.file is self.home else _NOTHING
-        self._visit(step.eager, step.chains, defined)
-        if defined and not self.deferring and any(r.name in defined for r in step.eager):
+        self._visit(eager, step.chains, defined)
+        if defined and not self.deferring and any(r.name in defined for r in eager):
             self.after.append(text)
         else:
             self.pieces.append(text)
         self._visit(step.lazy, step.chains, defined)
         return True
 
-    def _visit(self, refs, chains, defined) -> None:
+    def _visit(self, refs: list[_NameStep], chains: frozenset[tuple[str, ...]],
+               defined: set[str] | frozenset[str]) -> None:
         """`_need` for each reference, inlined for the two commonest cases (visited already,
         an import): this runs for every reference of every piece of every context."""
         done, imports, need = self.done, self.imports, self._need
@@ -776,9 +788,9 @@ class ContextBuilder:
                     break
                 if t.kind == "module":
                     node = node.setdefault(attr, {})
-                    cur = t.file
+                    cur = cast(FileCtx, t.file)
                     continue
-                if t.kind == "def" and self.include_name(t.file, t.name):
+                if t.kind == "def" and self.include_name(cast(FileCtx, t.file), t.name):
                     node[attr] = t.name
                 elif t.kind == "external":
                     got = self.need(cur, attr)
@@ -888,20 +900,22 @@ class _Resolver:
             b = s.import_bindings.get(name)
             via_import = b is not None and t.kind != "def" or (t.kind == "def" and t.file is not f)
             if t.kind == "external":
-                add_import(t.binding, name, t.import_kind, t.module, None)
+                add_import(cast(ImportBinding, t.binding), name, t.import_kind, t.module, None)
                 continue
+            tf = t.file
+            assert tf is not None  # a module or a definition
             if t.kind == "module":
-                add_import(t.binding or b, name, "local", t.module, t.file.path)
+                add_import(cast(ImportBinding, t.binding or b), name, "local", t.module, tf.path)
                 for chain in sorted(fn.chains):
                     if chain[0] == name and len(chain) > 1:
-                        self._chain_callee(t.file, chain, callees)
+                        self._chain_callee(tf, chain, callees)
                 continue
             # a definition
             if via_import and b is not None:
-                add_import(b, name, "local", index.absolute(f, b), t.file.path)
+                add_import(b, name, "local", index.absolute(f, b), tf.path)
             elif via_import:  # through a star import
                 levels.add("project")
-            self._def_use(t.file, t.name, name, f, globals_used, callees, levels)
+            self._def_use(tf, t.name, name, f, globals_used, callees, levels)
 
         body_defs: list[tuple[FileCtx, str]] = []  # repository definitions imported inside the body
         late_defs: list[tuple[FileCtx, str]] = []  # … whose closure draws on the home file (a cycle)
@@ -919,14 +933,16 @@ class _Resolver:
             # only when the function is called)
             if kind == "local" and b.attr is not None:
                 t = index.resolve_import(f, b, set())
-                if t is not None and t.kind == "def" and t.name == b.attr and (t.file is f or b.attr not in s.bindings):
-                    late = t.file is not f and _reaches(index, t.file, t.name, f)
-                    (late_defs if late else body_defs).append((t.file, t.name))
-                    self._def_use(t.file, t.name, b.name, f, globals_used, callees, levels)
+                tf = t.file if t is not None else None
+                if t is not None and tf is not None and t.kind == "def" and t.name == b.attr and (
+                        tf is f or b.attr not in s.bindings):
+                    late = tf is not f and _reaches(index, tf, t.name, f)
+                    (late_defs if late else body_defs).append((tf, t.name))
+                    self._def_use(tf, t.name, b.name, f, globals_used, callees, levels)
             # `from gffutils import feature` inside the body: a namespace of the members it reads
             if kind == "local" and b.name not in s.bindings:
                 t = index.resolve_import(f, b, set())
-                if t is not None and t.kind == "module":
+                if t is not None and t.kind == "module" and t.file is not None:
                     body_modules.append((b.name, t.file))
                     for chain in sorted(fn.chains):
                         if chain[0] == b.name and len(chain) > 1:
@@ -1035,8 +1051,8 @@ class _Resolver:
         tail.append(unit * depth + MARKER if depth else MARKER)
         for df, dname in late_defs:
             builder.require_after(df, dname)
-        for name, mod in body_modules:  # imported when the function runs: after it is always safe
-            builder.module_after(name, mod, fn.chains)
+        for name, body_mod in body_modules:  # imported when the function runs: after it is always safe
+            builder.module_after(name, body_mod, fn.chains)
         context_code = builder.text("\n".join(tail))
         if cls is not None:
             room = (MAX_CONTEXT_ITEMS - len(callees) - len(globals_used), MAX_CONTEXT_BYTES - len(context_code))
@@ -1124,11 +1140,13 @@ class _Resolver:
             t = self.index.member(cur, attr)
             if t is None or t.kind in ("builtin", "external"):
                 return
+            tf = t.file
+            assert tf is not None  # a module or a definition
             if t.kind == "module":
-                cur = t.file
+                cur = tf
                 continue
             levels: set[str] = set()
-            self._def_use(t.file, t.name, ".".join(chain), mod, [], callees, levels)
+            self._def_use(tf, t.name, ".".join(chain), mod, [], callees, levels)
             return
 
 
@@ -1150,7 +1168,7 @@ def extract_python_files(files: list[SourceFile], info, stats) -> Iterator[Funct
         for c in summary.classes.values():
             if not c.parents and c.top_index >= 0 and summary.statements[c.top_index].kind == "class":
                 ctx.top_level.setdefault(c.top_index, c)
-        feats = set()
+        feats: set[str] = set()
         for imp in summary.imports:
             m = _FUTURE.match(imp)
             if m:

@@ -125,7 +125,8 @@ _NAME_TOKENS: list[tuple[set[str], list[str]]] = [
     ({"fastq", "fq"}, ["fastq_path"]),
     ({"vcf"}, ["vcf_path"]),
     ({"bed"}, ["bed_path"]),
-    ({"sam", "bam"}, ["sam_path"]),
+    ({"sam"}, ["sam_path"]),
+    ({"bam"}, ["bam_path", "sam_path"]),
     ({"gff", "gtf", "gff3", "annotation"}, ["gff_path"]),
     ({"tsv", "table"}, ["tsv_path"]),
     ({"csv"}, ["csv_path"]),
@@ -243,6 +244,8 @@ def type_specs(annotation: str | None, known_classes: Mapping[str, tuple[str, ..
         return ["series"]
     if head in ("AlignedSegment", "pysam.AlignedSegment", "pysam.libcalignedsegment.AlignedSegment"):
         return ["aligned_read"]
+    if head in ("AlignmentFile", "pysam.AlignmentFile", "Samfile", "pysam.Samfile"):
+        return ["bam_handle"]
     if head in ("SequenceRecord", "dnaio.SequenceRecord"):
         return ["seq_record"]
     if head in _PATH_NAMES:
@@ -357,6 +360,8 @@ def name_specs(name: str) -> list[str]:
     if low in _NAME_EXACT:
         return list(_NAME_EXACT[low])
     toks = _tokens(name)
+    if "bam" in toks and toks & {"handle", "handles", "fh", "samfile", "alignmentfile"}:
+        return ["list[bam_handle]"] if "handles" in toks else ["bam_handle"]  # pysam files (deepTools)
     specs: list[str] = []
     for keys, gens in _NAME_TOKENS:
         if toks & keys:

@@ -565,6 +565,32 @@ def _g_sam_path(r, a):
             fh.write('read%d\\t%d\\tchr1\\t%d\\t%d\\t%dM\\t*\\t0\\t0\\t%s\\t%s\\n' % (i, r.choice([0, 16]), r.randint(1, 9000), r.randint(0, 60), n, seq, qual))
     return path
 ''', ("fname",))
+_gen("bam_path", '''
+def _g_bam_path(r, a):
+    """A small coordinate-sorted, indexed BAM file (needs pysam)."""
+    import pysam
+    path = _g_fname('bam')
+    chroms = [{'SN': c, 'LN': r.randint(12000, 30000)} for c in ['chr1', 'chr2', 'chrX'][:r.randint(1, 3)]]
+    header = {'HD': {'VN': '1.6', 'SO': 'coordinate'}, 'SQ': chroms}
+    starts = sorted((r.randrange(len(chroms)), r.randint(0, 11000)) for _ in range(r.randint(5, 30)))
+    with pysam.AlignmentFile(path, 'wb', header=header) as out:
+        for i, (tid, pos) in enumerate(starts):
+            seg = _g_aligned_read(r, a)
+            seg.query_name = 'read%d' % i
+            seg.flag &= ~4
+            seg.reference_id = seg.next_reference_id = tid
+            seg.reference_start = pos
+            seg.next_reference_start = max(0, pos + r.randint(-300, 300))
+            out.write(seg)
+    pysam.index(path)
+    return path
+''', ("fname", "aligned_read"))
+_gen("bam_handle", '''
+def _g_bam_handle(r, a):
+    """An open BAM file, as pysam gives it."""
+    import pysam
+    return pysam.AlignmentFile(_g_bam_path(r, a), 'rb')
+''', ("bam_path",))
 _gen("gff_path", '''
 def _g_gff_path(r, a):
     path = _g_fname('gff')

@@ -513,3 +513,15 @@ def gc_fraction(self):
         return 0.0
     return round(sum(b in "GC" for b in self.bases) / len(self.bases), 4)
 '''
+
+# deepTools-style: an open BAM file (pysam), built by the harness as a small indexed BAM.
+BAM_HANDLE = '''
+def mapped_reads_per_chrom(bam_handle):
+    """Mapped reads per chromosome of an indexed BAM file, from its index statistics."""
+    return {s.contig: s.mapped for s in bam_handle.get_index_statistics()}
+'''
+BAM_HANDLE_CONTEXT = f'''
+import pysam
+
+{MARKER}
+'''

@@ -43,6 +43,8 @@ GOOD = {
     "sv_summary": lambda: fx.py_record(fx.INFO_KEYS),
     "thick_fraction": lambda: fx.py_record(fx.FRAME_COLUMNS),
     "gc_fraction": lambda: fx.py_record(fx.MEMBER_CHAIN, fx.MEMBER_CHAIN_CONTEXT, kind="method", class_name="m.Read"),
+    "mapped_reads_per_chrom": lambda: fx.py_record(fx.BAM_HANDLE, fx.BAM_HANDLE_CONTEXT,
+                                                   imports=(("import pysam", "pysam"),)),
     "reverse_complement_method": lambda: fx.py_record(fx.SIBLING_METHOD, fx.SIBLING_CONTEXT, kind="method",
                                                       class_name="m.Complementer", methods=fx.SIBLING_CALLEES),
 }
