@@ -382,6 +382,8 @@ def _base(spec: str) -> str:
         return "!"
     if spec.startswith(("list[", "tuple[")):
         return "list"
+    if spec.startswith("ns["):
+        return "ns"
     if spec.startswith("keyed["):
         return "dict"
     if spec.startswith("frame["):
@@ -436,6 +438,7 @@ class Param:
     candidates: list[str] = field(default_factory=list)  # ranked specs; "default" = omit
     literals: list[str] = field(default_factory=list)  # constants the body compares it with (reprs)
     keys: list[str] = field(default_factory=list)  # string keys the body reads from it (reprs)
+    attrs: list[str] = field(default_factory=list)  # attributes the body reads from it (not calls)
 
     @property
     def has_default(self) -> bool:
@@ -459,7 +462,9 @@ def rank_candidates(p: Param, doc_types: Mapping[str, str], known_classes: Mappi
             compatible = [n for n in named if _base(n) in bases and not n.startswith("!")]
             ranked = _merge(compatible, typed)
     else:
-        ranked = _merge(named, default_specs(p.default), _FALLBACK)
+        # read only through its attributes: an object holding them, after what the name says
+        ns = [f"ns[{','.join(p.attrs)}]"] if p.attrs else []
+        ranked = _merge(named, ns, default_specs(p.default), _FALLBACK)
     if p.literals:
         # the values the function itself tests the parameter against: a string parameter matched
         # against "ULCL"/"hamming" is an enumeration, tried first; numbers are boundaries, tried second
@@ -519,6 +524,9 @@ def spec_expr(spec: str, used: set[str]) -> str:
             return f"{args[0]}({', '.join(spec_expr(x, used) for x in args[1:])})"
         if head == "choice":
             return f"r.choice([{', '.join(args)}])"
+        if head == "ns":  # an object with the attributes the body reads, valued by their names
+            fields = ", ".join(f"{x}={spec_expr(_attr_spec(x), used)}" for x in args)
+            return f"__import__('types').SimpleNamespace({fields})"
         if head in ("keyed", "frame"):  # a dict / a BED-like frame holding the keys the body reads
             _need(head, used)
             return f"_g_{head}(r, a, [{', '.join(args)}])"
@@ -529,6 +537,11 @@ def spec_expr(spec: str, used: set[str]) -> str:
         raise ValueError(f"unknown generator spec {spec!r}")
     _need(spec, used)
     return f"_g_{spec}(r, a)"
+
+
+def _attr_spec(attr: str) -> str:
+    """The generator for an attribute of a stand-in object, from its name (an int by default)."""
+    return next((x for x in name_specs(attr.strip("_")) if not x.startswith(("!", "open["))), "int")
 
 
 def _need(name: str, used: set[str]) -> None:
@@ -731,16 +744,40 @@ def subscript_keys(fn: ast.AST) -> dict[str, list[str]]:
     return {k: v[:MAX_KEYS] for k, v in found.items() if v}
 
 
+def attribute_reads(fn: ast.AST) -> dict[str, list[str]]:
+    """Per parameter name (or `self.x` attribute), the attributes the body reads from it as
+    values, not methods it calls (`est.probs_`, `self._estimator.probs_`), in first-seen order. An
+    object holding just those (a namespace) may stand in for it."""
+    called = {id(n.func) for n in ast.walk(fn) if isinstance(n, ast.Call)}
+    found: dict[str, list[str]] = {}
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Attribute) or id(node) in called or not isinstance(node.ctx, ast.Load):
+            continue
+        base = node.value
+        if isinstance(base, ast.Name) and base.id not in ("self", "cls"):
+            who = base.id
+        elif isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self":
+            who = "self." + base.attr
+        else:
+            continue
+        if not node.attr.startswith("__") and node.attr not in found.setdefault(who, []):
+            found[who].append(node.attr)
+    return {k: v[:MAX_KEYS] for k, v in found.items() if v}
+
+
 def _with_literals(target: Target, fn: ast.AST, tree: ast.Module) -> Target:
     """The target with each of its parameters' literals (`literal_values`) and keys
     (`subscript_keys`) attached."""
     values = literal_values(fn, tree)
     keys = subscript_keys(fn)
+    attrs = attribute_reads(fn)
     for p in target.params:
         p.literals = values.get(p.name, [])
         p.keys = keys.get(p.name, [])
+        p.attrs = attrs.get(p.name, [])
     for p in target.self_attrs:
         p.keys = keys.get("self." + p.name, [])
+        p.attrs = attrs.get("self." + p.name, [])
     return target
 
 
@@ -1373,7 +1410,8 @@ def _rank_all(groups: list[tuple[str, list[Param]]], doc_types: Mapping[str, str
     cands: dict[str, list[str]] = {}
     for prefix, params in groups:
         for p in params:
-            ranked_as = Param(p.name.lstrip("_") or p.name, p.kind, p.annotation, p.default, keys=p.keys) \
+            ranked_as = Param(p.name.lstrip("_") or p.name, p.kind, p.annotation, p.default, keys=p.keys,
+                              attrs=p.attrs) \
                 if p.kind == "attribute" else p
             ranked = rank_candidates(ranked_as, doc_types if not prefix else {}, known)
             usable = [c for c in ranked if not c.startswith("!")]

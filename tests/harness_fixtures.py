@@ -525,3 +525,20 @@ import pysam
 
 {MARKER}
 '''
+
+# skbio-style: a result object's property reads the fitted estimator's attributes; a namespace
+# holding those attributes stands in for the estimator.
+ESTIMATOR_ATTRS_CONTEXT = f'''
+class OrdinationResult:
+    def __init__(self, estimator: "Estimator"):
+        self._estimator = estimator.fit()
+
+    {MARKER}
+'''
+ESTIMATOR_ATTRS = '''
+@property
+def explained(self):
+    """Share of the total variance the first axis explains."""
+    total = self._estimator.variance_ + self._estimator.residual_
+    return round(self._estimator.variance_ / total, 4) if total else 0.0
+'''

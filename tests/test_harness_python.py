@@ -45,6 +45,8 @@ GOOD = {
     "gc_fraction": lambda: fx.py_record(fx.MEMBER_CHAIN, fx.MEMBER_CHAIN_CONTEXT, kind="method", class_name="m.Read"),
     "mapped_reads_per_chrom": lambda: fx.py_record(fx.BAM_HANDLE, fx.BAM_HANDLE_CONTEXT,
                                                    imports=(("import pysam", "pysam"),)),
+    "explained": lambda: fx.py_record(fx.ESTIMATOR_ATTRS, fx.ESTIMATOR_ATTRS_CONTEXT, kind="property",
+                                      class_name="m.OrdinationResult"),
     "reverse_complement_method": lambda: fx.py_record(fx.SIBLING_METHOD, fx.SIBLING_CONTEXT, kind="method",
                                                       class_name="m.Complementer", methods=fx.SIBLING_CALLEES),
 }
