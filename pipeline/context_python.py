@@ -564,7 +564,28 @@ def _compile_stmt(index: RepoIndex, step: _StmtStep) -> None:
     step.chains = chains
     # visiting a builtin / unresolvable builtin name changes nothing: leave those out
     step.lazy = [st for st in (_name_step(index, f, r) for r in sorted(lazy)) if st.kind != _N_NONE]
+    if isinstance(d, PyFunction):
+        step.lazy += _body_import_steps(index, f, [d])
+    elif isinstance(d, PyClass) and len(text) <= CLASS_FULL_MAX_BYTES:
+        step.lazy += _body_import_steps(index, f, [f.summary.functions[j] for j in d.methods.values()])
     step.eager = [st for st in (_name_step(index, f, r) for r in sorted(refs)) if st.kind != _N_NONE]
+
+
+def _body_import_steps(index: RepoIndex, f: FileCtx, fns: list[PyFunction]) -> list[_NameStep]:
+    """Definitions of the repository that these functions import inside their bodies
+    (`from .ops import merge`, often against an import cycle): the context defines them, after
+    the function, and the harness's import shim serves the import from there."""
+    out: list[_NameStep] = []
+    for fn in fns:
+        for b in fn.local_imports:
+            if b.star or b.attr is None or index.absolute(f, b) not in index.modules:
+                continue
+            t = index.resolve_import(f, b, set())
+            if t is not None and t.kind == "def" and t.name == b.attr and t.file is not None:
+                step = _name_step(index, t.file, t.name)
+                if step.kind != _N_NONE and step not in out:
+                    out.append(step)
+    return out
 
 
 def _render_namespace(node: dict) -> str:

@@ -355,3 +355,22 @@ def test_a_module_level_assignment_reading_a_module_member_gets_that_member(tmp_
     scope: dict = {}
     exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
     assert scope["encode"](["a", None]) == ["a", "blank"]
+
+
+def test_a_callee_s_body_imports_are_in_the_context(tmp_path):
+    # bioframe-style: the function calls a helper that imports `merge` inside its body (the
+    # two modules import each other); the context defines merge too, so the import is served
+    _write(tmp_path, {
+        "ivl/__init__.py": "",
+        "ivl/ops.py": "from .checks import is_sorted\n\n\n"
+                      "def merge(starts):\n    assert is_sorted(sorted(starts))\n    return sorted(set(starts))\n",
+        "ivl/checks.py": "def is_sorted(starts):\n    return list(starts) == sorted(starts)\n\n\n"
+                         "def is_merged(starts):\n    from .ops import merge\n\n    return list(starts) == merge(starts)\n",
+        "ivl/report.py": "from .checks import is_merged\n\n\n"
+                         "def describe(starts):\n    \"\"\"Whether interval starts are sorted and distinct, in words.\"\"\"\n"
+                         "    return 'merged' if is_merged(starts) else 'not merged'\n",
+    })
+    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["ivl.report.describe"]
+    ctx = rec.context_code
+    assert ctx.index("def is_merged(starts):") < ctx.index("def merge(starts):") < ctx.index(MARKER)
+    assert undefined(insert(rec, "")) == []
