@@ -97,7 +97,7 @@ def simple_params(r: FunctionRecord) -> bool:
         for owner in hp._bases(cls, classes):
             init = next((s for s in owner.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
             if init is not None:
-                if hp._is_stub_def(init):
+                if hp._is_stub(init):
                     return False
                 break
         return cls.name in hp.constructible_classes(program)

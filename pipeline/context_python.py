@@ -332,9 +332,15 @@ _READS_SELF = re.compile(r"\bself\s*\.")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
+def _dotted_chains(text: str) -> frozenset[tuple[str, ...]]:
+    """Attribute chains written in a text (`mod.Base` → ("mod", "Base")); for the statements the
+    parser records no chains for: class headers and module-level assignments."""
+    return frozenset(tuple(m.split(".")) for m in _DOTTED.findall(text))
+
+
 def _header_chains(c: PyClass) -> frozenset[tuple[str, ...]]:
-    """Attribute chains read by a class's header and decorators (`mod.Base` → ("mod", "Base"))."""
-    return frozenset(tuple(m.split(".")) for m in _DOTTED.findall("\n".join([*c.decorators, c.header])))
+    """Attribute chains read by a class's header and decorators."""
+    return _dotted_chains("\n".join([*c.decorators, c.header]))
 
 
 def _dedented_code(fn: PyFunction) -> str:
@@ -559,7 +565,7 @@ def _compile_stmt(index: RepoIndex, step: _StmtStep) -> None:
         lazy = refs - d.sig_refs
         refs = refs & d.sig_refs
     elif "." in text:  # `DEFAULT = _missing.DEFAULT`: the module members an assignment reads
-        chains = frozenset(c for c in (tuple(m.split(".")) for m in _DOTTED.findall(text)) if c[0] in refs)
+        chains = frozenset(c for c in _dotted_chains(text) if c[0] in refs)
     step.text = text
     step.chains = chains
     # visiting a builtin / unresolvable builtin name changes nothing: leave those out
@@ -927,9 +933,7 @@ class _Resolver:
             assert tf is not None  # a module or a definition
             if t.kind == "module":
                 add_import(cast(ImportBinding, t.binding or b), name, "local", t.module, tf.path)
-                for chain in sorted(fn.chains):
-                    if chain[0] == name and len(chain) > 1:
-                        self._chain_callee(tf, chain, callees)
+                self._module_callees(tf, name, fn.chains, callees)
                 continue
             # a definition
             if via_import and b is not None:
@@ -948,26 +952,22 @@ class _Resolver:
             kind = "local" if mod in index.modules or (b.attr and f"{mod}.{b.attr}" in index.modules) \
                 else import_kind_of(mod, index.local_tops)
             add_import(b, b.name, kind, mod, None)
-            # `from ..ops import merge` inside the body (against an import cycle): the context
-            # defines `merge` itself, under the imported name, unless the home module binds it;
-            # after the function when merge's closure needs the home file (the import runs
-            # only when the function is called)
-            if kind == "local" and b.attr is not None:
-                t = index.resolve_import(f, b, set())
-                tf = t.file if t is not None else None
-                if t is not None and tf is not None and t.kind == "def" and t.name == b.attr and (
-                        tf is f or b.attr not in s.bindings):
-                    late = tf is not f and _reaches(index, tf, t.name, f)
-                    (late_defs if late else body_defs).append((tf, t.name))
-                    self._def_use(tf, t.name, b.name, f, globals_used, callees, levels)
-            # `from gffutils import feature` inside the body: a namespace of the members it reads
-            if kind == "local" and b.name not in s.bindings:
-                t = index.resolve_import(f, b, set())
-                if t is not None and t.kind == "module" and t.file is not None:
-                    body_modules.append((b.name, t.file))
-                    for chain in sorted(fn.chains):
-                        if chain[0] == b.name and len(chain) > 1:
-                            self._chain_callee(t.file, chain, callees)
+            t = index.resolve_import(f, b, set()) if kind == "local" else None
+            tf = t.file if t is not None else None
+            if t is None or tf is None:
+                continue
+            if t.kind == "def" and t.name == b.attr and (tf is f or b.attr not in s.bindings):
+                # `from ..ops import merge` inside the body (against an import cycle): the context
+                # defines `merge` itself, under the imported name, unless the home module binds
+                # it; after the function when merge's closure needs the home file (the import
+                # runs only when the function is called)
+                late = tf is not f and _reaches(index, tf, t.name, f)
+                (late_defs if late else body_defs).append((tf, t.name))
+                self._def_use(tf, t.name, b.name, f, globals_used, callees, levels)
+            elif t.kind == "module" and b.name not in s.bindings:
+                # `from gffutils import feature` inside the body: a namespace of what it reads
+                body_modules.append((b.name, tf))
+                self._module_callees(tf, b.name, fn.chains, callees)
 
         # class context
         class_ctx = None
@@ -1154,6 +1154,13 @@ class _Resolver:
         mod = f"{f.module}." if f.module else ""
         return [Callee(m.name, mod + m.qualname, f.path, "method", _dedented_code(m), m.start_line)
                 for m in found]
+
+    def _module_callees(self, mod: FileCtx, name: str, chains: frozenset[tuple[str, ...]],
+                        callees: list[Callee]) -> None:
+        """The callees of the chains read through module `name` (`feature.Feature`)."""
+        for chain in sorted(chains):
+            if chain[0] == name and len(chain) > 1:
+                self._chain_callee(mod, chain, callees)
 
     def _chain_callee(self, mod: FileCtx, chain: tuple[str, ...], callees: list[Callee]) -> None:
         cur = mod

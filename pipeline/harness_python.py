@@ -765,9 +765,9 @@ def attribute_reads(fn: ast.AST) -> dict[str, list[str]]:
     return {k: v[:MAX_KEYS] for k, v in found.items() if v}
 
 
-def _with_literals(target: Target, fn: ast.AST, tree: ast.Module) -> Target:
-    """The target with each of its parameters' literals (`literal_values`) and keys
-    (`subscript_keys`) attached."""
+def _with_reads(target: Target, fn: ast.AST, tree: ast.Module) -> Target:
+    """The target with what the body reads of each parameter attached: the literals it compares
+    it with (`literal_values`), the keys (`subscript_keys`) and attributes (`attribute_reads`)."""
     values = literal_values(fn, tree)
     keys = subscript_keys(fn)
     attrs = attribute_reads(fn)
@@ -801,7 +801,7 @@ def analyse(record: FunctionRecord, program: str, context: str | None = None) ->
     if any(isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) for p in parents):
         return Untestable(hc.UNSUPPORTED_KIND, "nested function")
     if not isinstance(owner, ast.ClassDef):
-        return _with_literals(Target(record.name, "function", None, _params_of(fn, program, skip_first=False), [],
+        return _with_reads(Target(record.name, "function", None, _params_of(fn, program, skip_first=False), [],
                                      isinstance(fn, ast.AsyncFunctionDef)), fn, tree)
     if fn.name == "__init__" or decorators & {"abstractmethod", "abstractproperty", "setter", "deleter"}:
         return Untestable(hc.UNSUPPORTED_KIND, f"method {fn.name} ({', '.join(sorted(decorators)) or 'constructor'})")
@@ -817,15 +817,15 @@ def analyse(record: FunctionRecord, program: str, context: str | None = None) ->
         # through the class as Python 3 allows: a static method without the decorator
         decorators = decorators | {"staticmethod"}
     if "staticmethod" in decorators:
-        return _with_literals(Target(record.name, "staticmethod", path, _params_of(fn, program, False), [], is_async),
+        return _with_reads(Target(record.name, "staticmethod", path, _params_of(fn, program, False), [], is_async),
                               fn, tree)
     if "classmethod" in decorators:
-        return _with_literals(Target(record.name, "classmethod", path, _params_of(fn, program, True), [], is_async),
+        return _with_reads(Target(record.name, "classmethod", path, _params_of(fn, program, True), [], is_async),
                               fn, tree)
     classes = _class_index(tree)
     ctor = list(_class_params(owner, program, classes) or [])
     kind = "property" if decorators & {"property", "cached_property", "lazyproperty"} else "method"
-    return _with_literals(Target(record.name, kind, path, _params_of(fn, program, True), ctor, is_async,
+    return _with_reads(Target(record.name, kind, path, _params_of(fn, program, True), ctor, is_async,
                                  _placeholder_attributes(owner), _self_attributes(fn, owner, classes, ctor)), fn, tree)
 
 
@@ -870,7 +870,7 @@ def _self_attributes(fn: ast.AST, owner: ast.ClassDef, classes: Mapping[str, ast
     for cls in _bases(owner, classes):
         for stmt in cls.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name != "__init__" \
-                    and not _is_stub_def(stmt):
+                    and not _is_stub(stmt):
                 members.setdefault(stmt.name, stmt)
     read: list[str] = []
     bodies, seen = [fn], {id(fn)}
@@ -890,8 +890,7 @@ def _self_attributes(fn: ast.AST, owner: ast.ClassDef, classes: Mapping[str, ast
                 attr = node.target.attr
             if attr and attr not in defined and not attr.startswith("__") and attr not in read and attr not in own:
                 own.append(attr)
-        own.sort(key=lambda a: (getattr(_first_use(body, a), "lineno", 0),
-                                getattr(_first_use(body, a), "col_offset", 0)))
+        own.sort(key=lambda a: _use_position(body, a))
         read += own
     return [Param(a, "attribute", *hints.get(a, (None, None))) for a in read]
 
@@ -899,16 +898,10 @@ def _self_attributes(fn: ast.AST, owner: ast.ClassDef, classes: Mapping[str, ast
 MAX_MEMBER_BODIES = 8  # the method and the members it reaches through `self`
 
 
-def _is_stub_def(fn: ast.AST) -> bool:
-    """A skeleton's member: only a docstring, `...` or `pass`."""
-    return all(isinstance(s, ast.Pass) or isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
-               and (s.value.value is Ellipsis or isinstance(s.value.value, str)) for s in fn.body)
-
-
-def _first_use(fn: ast.AST, attr: str) -> ast.AST | None:
-    return min((n for n in ast.walk(fn) if isinstance(n, ast.Attribute) and n.attr == attr
-                and isinstance(n.value, ast.Name) and n.value.id == "self"),
-               key=lambda n: (n.lineno, n.col_offset), default=None)
+def _use_position(fn: ast.AST, attr: str) -> tuple[int, int]:
+    """(line, column) of the first `self.attr` in `fn`."""
+    return min(((n.lineno, n.col_offset) for n in ast.walk(fn) if isinstance(n, ast.Attribute) and n.attr == attr
+                and isinstance(n.value, ast.Name) and n.value.id == "self"), default=(0, 0))
 
 
 def _placeholder_attributes(cls: ast.ClassDef) -> list[Param]:
@@ -1242,6 +1235,7 @@ def _def_lines(source: str) -> tuple[list[str], list[str]] | None:
 
 
 def _is_stub(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A skeleton's member: its body is `...`."""
     return len(fn.body) == 1 and isinstance(fn.body[0], ast.Expr) and isinstance(fn.body[0].value, ast.Constant) \
         and fn.body[0].value.value is Ellipsis
 

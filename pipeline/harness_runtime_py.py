@@ -179,16 +179,27 @@ def _h_once(make_args, make_obj, call, r, out):
     """One run: returns the printed lines; `out` receives them as they come."""
     a = make_args(r)
     obj = make_obj(a)
-    before = {k: _h_render(v) for k, v in a.items() if _h_mutable(v)}
-    if obj is not None:
-        before['self'] = _h_render(obj)
+    before = _h_snapshot(a, obj)
     try:
         shown = 'result: ' + _h_render(call(obj, a))
     except (_HTimeout, KeyboardInterrupt):
         raise
     except BaseException as e:
         shown = 'raised ' + type(e).__name__
-    lines = [shown]
+    return [shown] + _h_changes(a, obj, before)
+
+
+def _h_snapshot(a, obj):
+    """Renderings of the arguments a call may change (and of the instance)."""
+    before = {k: _h_render(v) for k, v in a.items() if _h_mutable(v)}
+    if obj is not None:
+        before['self'] = _h_render(obj)
+    return before
+
+
+def _h_changes(a, obj, before):
+    """`changed k: …` lines for what the call changed, in name order."""
+    lines = []
     for k in sorted(before):
         after = _h_render(obj if k == 'self' else a[k])
         if after != before[k]:
@@ -240,8 +251,8 @@ def _h_probe(variants, seeds, limit, first=None):
                 if first in a:
                     rec['f'] = 'result: ' + _h_render(a[first])
                 # arguments the call changes count as output, as in `_h_once` (an in-place
-                # function returns None whatever its inputs)
-                before = {k: _h_render(v) for k, v in a.items() if _h_mutable(v)}
+                # function returns None whatever its inputs); the instance is left out here
+                before = _h_snapshot(a, None)
                 with contextlib.redirect_stdout(buf):
                     try:
                         res = call(obj, a)
@@ -253,9 +264,7 @@ def _h_probe(variants, seeds, limit, first=None):
                         shown = 'raised ' + type(e).__name__
                         rec.update(s='raised', e=type(e).__name__, m=str(e)[:200],
                                    tb=traceback.format_exc(limit=-1)[-300:])
-                changed = ['changed ' + k + ': ' + after for k, after in
-                           sorted((k, _h_render(a[k])) for k in before) if after != before[k]]
-                rec['o'] = '\n'.join([buf.getvalue() + shown] + changed)
+                rec['o'] = '\n'.join([buf.getvalue() + shown] + _h_changes(a, None, before))
             except StopIteration:
                 pass
             except _HTimeout:
