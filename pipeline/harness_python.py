@@ -272,6 +272,15 @@ def _doc_type_specs(text: str, known_classes: Mapping[str, tuple[str, ...]]) -> 
     t = re.sub(r",?\s*(optional|default.*|by default.*)$", "", t, flags=re.I).strip()
     if not t:
         return []
+    braces = re.fullmatch(r"\{(.*)\}", t)
+    if braces:  # NumPy's set notation: the values it may take (`{'fasta', 'fastq'}`) or its types
+        items = [x.strip() for x in _split_top(braces.group(1)) if x.strip()]
+        try:
+            values = [ast.literal_eval(x) for x in items]
+        except (ValueError, SyntaxError):
+            t = " or ".join(items)
+        else:
+            return [f"choice[{','.join(repr(v) for v in values)}]"] if values else []
     if re.fullmatch(r"[\w.]+(\[.*\])?(\s*\|\s*[\w.]+(\[.*\])?)*", t):
         specs = type_specs(t, known_classes)
         if specs:
@@ -330,13 +339,15 @@ def docstring_types(docstring: str | None) -> dict[str, str]:
         found[m.group(1)] = m.group(2)
     for m in re.finditer(r"^\s*(\*{0,2}\w+)\s*\(([^)\n]+)\)\s*:", doc, re.M):  # Google `name (type): …`
         found.setdefault(m.group(1), m.group(2))
-    for m in re.finditer(r"^\s*(\*{0,2}\w+)\s*:\s*([^\n]+)$", doc, re.M):  # NumPy `name : type`
-        name, typ = m.group(1), m.group(2).strip()
-        if name.lower() in ("args", "arguments", "parameters", "returns", "return", "raises", "yields", "example",
-                            "examples", "note", "notes", "see", "attributes"):
-            continue
-        if len(typ.split()) <= 6:
-            found.setdefault(name, typ)
+    # NumPy `name : type`, also for several names at once (`seq1, seq2 : {DNA, RNA}`)
+    for m in re.finditer(r"^\s*(\*{0,2}\w+(?:\s*,\s*\*{0,2}\w+)*)\s*:\s*([^\n]+)$", doc, re.M):
+        typ = m.group(2).strip()
+        for name in re.split(r"\s*,\s*", m.group(1)):
+            if name.lower() in ("args", "arguments", "parameters", "returns", "return", "raises", "yields",
+                                "example", "examples", "note", "notes", "see", "attributes"):
+                continue
+            if len(typ.split()) <= 6:
+                found.setdefault(name, typ)
     return {k.lstrip("*"): v for k, v in found.items()}
 
 
@@ -380,8 +391,10 @@ def name_specs(name: str) -> list[str]:
 def _base(spec: str) -> str:
     if spec.startswith("!"):
         return "!"
-    if spec.startswith(("list[", "tuple[")):
+    if spec.startswith(("list[", "tuple[", "indexed[")):
         return "list"
+    if spec.startswith("enc["):
+        return "bytes"
     if spec.startswith("ns["):
         return "ns"
     if spec.startswith("keyed["):
@@ -439,6 +452,7 @@ class Param:
     literals: list[str] = field(default_factory=list)  # constants the body compares it with (reprs)
     keys: list[str] = field(default_factory=list)  # string keys the body reads from it (reprs)
     attrs: list[str] = field(default_factory=list)  # attributes the body reads from it (not calls)
+    indexed: bool = False  # the body indexes it by position (`labels[idx]`, `xs[0]`, `xs[1:]`)
 
     @property
     def has_default(self) -> bool:
@@ -460,6 +474,8 @@ def rank_candidates(p: Param, doc_types: Mapping[str, str], known_classes: Mappi
         else:
             bases = {_base(t) for t in typed}
             compatible = [n for n in named if _base(n) in bases and not n.startswith("!")]
+            if "bytes" in bases:  # `cigar: bytes`: the text the name says, encoded
+                compatible += [f"enc[{n}]" for n in named if _base(n) == "str" and not n.endswith("_path")]
             ranked = _merge(compatible, typed)
     else:
         # read only through its attributes: an object holding them, after what the name says
@@ -471,6 +487,10 @@ def rank_candidates(p: Param, doc_types: Mapping[str, str], known_classes: Mappi
         lit = f"choice[{','.join(p.literals)}]"
         strings = all(x[:1] in "'\"" for x in p.literals)
         ranked = [lit, *ranked] if strings or not ranked else [ranked[0], lit, *ranked[1:]]
+    if p.indexed and ranked and (_base(ranked[0]) in ("int", "float", "bool") or ranked[0] == "word"):
+        # indexed by position, though its name says a scalar (`self.start_label[idx]`): a list of
+        # those, as long as the call's other sized values so that an index generated for them fits
+        ranked = [f"indexed[{ranked[0]}]", *ranked]
     if p.keys:
         # read by string keys: a frame with those columns, else a dict with those keys
         bases = {_base(x) for x in ranked}
@@ -509,6 +529,11 @@ def spec_expr(spec: str, used: set[str]) -> str:
                 _need("size", used)
                 return f"[{spec_expr(args[0], used)} for _ in range(_g_list_size(r, a))]"
             return f"[{spec_expr(args[0], used)} for _ in range(r.randint(0, 6))]"
+        if head == "indexed":  # a list as long as the call's other sized values
+            _need("size", used)
+            return f"[{spec_expr(args[0], used)} for _ in range(_g_size(r, a))]"
+        if head == "enc":
+            return f"{spec_expr(args[0], used)}.encode()"
         if head == "tuple":
             if len(args) == 2 and args[1] == "...":
                 return f"tuple({spec_expr(args[0], used)} for _ in range(r.randint(0, 6)))"
@@ -765,19 +790,45 @@ def attribute_reads(fn: ast.AST) -> dict[str, list[str]]:
     return {k: v[:MAX_KEYS] for k, v in found.items() if v}
 
 
+def indexed_reads(fn: ast.AST) -> set[str]:
+    """The parameter names (and `self.x` attributes) the body indexes by position rather than by
+    a string key: `labels[idx]`, `xs[0]`, `xs[-1]`, `xs[1:]`."""
+    found: set[str] = set()
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Subscript):
+            continue
+        index = node.slice
+        if isinstance(index, ast.Constant) and not isinstance(index.value, int):
+            continue  # `p["chrom"]`: a key (see `subscript_keys`)
+        if isinstance(index, (ast.Tuple, ast.List)):
+            continue  # `m[i, j]`, `df[["a", "b"]]`
+        base = node.value
+        if isinstance(base, ast.Name):
+            found.add(base.id)
+        elif isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self":
+            found.add("self." + base.attr)
+    return found
+
+
 def _with_reads(target: Target, fn: ast.AST, tree: ast.Module) -> Target:
     """The target with what the body reads of each parameter attached: the literals it compares
-    it with (`literal_values`), the keys (`subscript_keys`) and attributes (`attribute_reads`)."""
+    it with (`literal_values`), the keys (`subscript_keys`), attributes (`attribute_reads`) and
+    whether it is indexed by position (`indexed_reads`)."""
     values = literal_values(fn, tree)
     keys = subscript_keys(fn)
     attrs = attribute_reads(fn)
+    indexed = indexed_reads(fn)
     for p in target.params:
         p.literals = values.get(p.name, [])
         p.keys = keys.get(p.name, [])
         p.attrs = attrs.get(p.name, [])
+        p.indexed = p.name in indexed
     for p in target.self_attrs:
         p.keys = keys.get("self." + p.name, [])
         p.attrs = attrs.get("self." + p.name, [])
+        p.indexed = "self." + p.name in indexed
+    for p in target.attr_params:
+        p.indexed = "self." + p.name in indexed
     return target
 
 
@@ -1405,7 +1456,7 @@ def _rank_all(groups: list[tuple[str, list[Param]]], doc_types: Mapping[str, str
     for prefix, params in groups:
         for p in params:
             ranked_as = Param(p.name.lstrip("_") or p.name, p.kind, p.annotation, p.default, keys=p.keys,
-                              attrs=p.attrs) \
+                              attrs=p.attrs, indexed=p.indexed) \
                 if p.kind == "attribute" else p
             ranked = rank_candidates(ranked_as, doc_types if not prefix else {}, known)
             usable = [c for c in ranked if not c.startswith("!")]

@@ -542,3 +542,41 @@ def explained(self):
     total = self._estimator.variance_ + self._estimator.residual_
     return round(self._estimator.variance_ / total, 4) if total else 0.0
 '''
+
+# a CIGAR given as bytes (as BAM tags hold it): random bytes are rejected, the domain text
+# encoded is what it takes
+BYTES_CIGAR = '''
+def cigar_op_lengths(cigar: bytes) -> dict:
+    """Total length per CIGAR operation of a bytes CIGAR string."""
+    totals = {}
+    length = 0
+    for byte in cigar:
+        if 48 <= byte <= 57:
+            length = length * 10 + byte - 48
+        elif chr(byte) in "MIDNSHP=X":
+            totals[chr(byte)] = totals.get(chr(byte), 0) + length
+            length = 0
+        else:
+            raise ValueError("invalid CIGAR operation: %r" % chr(byte))
+    return totals
+'''
+
+# attributes the skeleton leaves as placeholders, read by position with the method's index
+# (deepTools' plotProfile `self.start_label[idx]`): lists of what their names say, long enough
+INDEXED_ATTRS_CONTEXT = f'''
+class TickLabeller:
+    def __init__(self):
+        self.start_label = None
+        self.end_label = None
+        self.reference_label = None
+
+    {MARKER}
+'''
+
+INDEXED_ATTRS_METHOD = '''
+def tick_labels(self, idx):
+    """Start, reference and end tick labels of plot idx."""
+    if self.end_label[idx] < self.start_label[idx]:
+        raise ValueError("end label before start label")
+    return [str(self.start_label[idx]), self.reference_label[idx], str(self.end_label[idx])]
+'''

@@ -4,6 +4,8 @@ mutation check through the evaluation path (pipeline.harness_run.run_tests)."""
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 import harness_fixtures as fx
@@ -49,6 +51,9 @@ GOOD = {
                                       class_name="m.OrdinationResult"),
     "reverse_complement_method": lambda: fx.py_record(fx.SIBLING_METHOD, fx.SIBLING_CONTEXT, kind="method",
                                                       class_name="m.Complementer", methods=fx.SIBLING_CALLEES),
+    "cigar_op_lengths": lambda: fx.py_record(fx.BYTES_CIGAR),
+    "tick_labels": lambda: fx.py_record(fx.INDEXED_ATTRS_METHOD, fx.INDEXED_ATTRS_CONTEXT, kind="method",
+                                        class_name="m.TickLabeller"),
 }
 BAD = {  # name -> expected reason key
     "sample_base": (lambda: fx.py_record(fx.UNSEEDED_RANDOM), hc.NONDETERMINISTIC),
@@ -249,6 +254,30 @@ def test_docstring_type_alternatives_and_file_like_strings():
     ranked = hp.rank_candidates(hp.Param("filepath_or", "positional"), {"filepath_or": "str or file-like"}, {})
     assert ranked and all(c.endswith("_path") for c in ranked)
     assert hp.rank_candidates(hp.Param("name", "positional"), {"name": "str"}, {}) == ["word", "str"]
+
+
+def test_numpy_docstrings_name_several_parameters_and_sets_of_values():
+    doc = ("Parameters\n----------\nseq1, seq2 : {DNA, RNA}\n    Aligned sequences.\n"
+           "fmt : {'fasta', 'fastq'}, optional\n    Output format.\n")
+    types = hp.docstring_types(doc)
+    assert types["seq1"] == types["seq2"] == "{DNA, RNA}"
+    assert hp._doc_type_specs(types["seq1"], {"DNA": ("dna",)}) == ["new[DNA,dna]", "!object:RNA"]
+    assert hp.rank_candidates(hp.Param("fmt", "positional"), types, {})[0] == "choice['fasta','fastq']"
+
+
+def test_bytes_and_positional_reads_shape_the_candidates():
+    import ast
+
+    # `cigar: bytes`: the CIGAR text encoded, before arbitrary bytes
+    ranked = hp.rank_candidates(hp.Param("cigar", "positional", "bytes"), {}, {})
+    assert ranked[:2] == ["enc[cigar]", "bytes"]
+    assert hp.spec_expr("enc[cigar]", set()) == "_g_cigar(r, a).encode()"
+    fn = ast.parse(textwrap.dedent(fx.INDEXED_ATTRS_METHOD)).body[0]
+    assert hp.indexed_reads(fn) == {"self.end_label", "self.start_label", "self.reference_label"}
+    assert hp.indexed_reads(ast.parse("def f(d, m):\n    return d['chrom'], m[0, 1]").body[0]) == set()
+    label = hp.Param("start_label", "attribute", indexed=True)
+    assert hp.rank_candidates(label, {}, {})[0] == "indexed[int_pos]"
+    assert "_g_size(r, a)" in hp.spec_expr("indexed[int_pos]", set())
 
 
 def test_wider_probe_extends_every_key_with_generic_candidates():
