@@ -324,8 +324,21 @@ def _self_calls_uncached(caller: PyFunction, cls: PyClass) -> list[str]:
     receivers = {"self", "cls", cls.name}
     if caller.parameters and caller.kind != "staticmethod":
         receivers.add(caller.parameters[0].name.lstrip("*"))
-    return [chain[1] for chain in sorted(caller.chains)
-            if len(chain) >= 2 and chain[0] in receivers and chain[1] in cls.methods]
+    calls = [chain[1] for chain in sorted(caller.chains)
+             if len(chain) >= 2 and chain[0] in receivers and chain[1] in cls.methods]
+    if "__init__" in cls.methods and caller.name != "__init__" and _builds_own_class(caller, cls):
+        calls.append("__init__")
+    return calls
+
+
+def _builds_own_class(caller: PyFunction, cls: PyClass) -> bool:
+    """Whether a method makes instances of its own class (`cls(…)`, `self.__class__(…)`,
+    `type(self)(…)`, `Sequence(…)` inside Sequence): then it runs the real constructor."""
+    names = [re.escape(cls.name)]
+    if caller.kind == "classmethod" and caller.parameters:
+        names.append(re.escape(caller.parameters[0].name))
+    pattern = rf"(?<![\w.])(?:{'|'.join(names)})\s*\(|\bself\.__class__\s*\(|\btype\(\s*self\s*\)\s*\("
+    return re.search(pattern, caller.body) is not None
 
 
 _READS_SELF = re.compile(r"\bself\s*\.")

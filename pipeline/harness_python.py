@@ -1292,10 +1292,10 @@ def _is_stub(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def expand_methods(context: str, record: FunctionRecord) -> str:
-    """`context` with the stubbed sibling methods (`def m(self, x): ...`) of the function's class
-    replaced by their real source from `record.callees` (kind "method"), and sibling methods the
-    skeleton leaves out (called only by other siblings) added above the marker, so the reference
-    does not run against placeholders. The context unchanged when there is nothing to expand or
+    """`context` with the stubbed sibling methods (`def m(self, x): ...`) of the function's class,
+    and its placeholder `__init__`, replaced by their real source from `record.callees` (kind
+    "method"), and sibling methods the skeleton leaves out (called only by other siblings) added
+    above the marker, so the reference does not run against placeholders. The context unchanged when there is nothing to expand or
     the expanded one does not parse."""
     methods = [c for c in record.callees if c.kind == "method" and c.name != record.name]
     if not methods:
@@ -1333,7 +1333,8 @@ def expand_methods(context: str, record: FunctionRecord) -> str:
         decorators, body = parts
         stub = stubs.get(callee.name)
         if stub is not None:
-            if not _is_stub(stub):
+            # a constructor the method runs (`cls(…)`) replaces the skeleton's placeholder one
+            if not _is_stub(stub) and callee.name != "__init__":
                 continue
             indent = lines[stub.lineno - 1][: len(lines[stub.lineno - 1]) - len(lines[stub.lineno - 1].lstrip())]
             edits.append((stub.lineno - 1, stub.end_lineno, [indent + ln if ln.strip() else ln for ln in body]))

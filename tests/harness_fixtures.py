@@ -580,3 +580,26 @@ def tick_labels(self, idx):
         raise ValueError("end label before start label")
     return [str(self.start_label[idx]), self.reference_label[idx], str(self.end_label[idx])]
 '''
+
+# a method that builds a new instance of its own class (pyfaidx's `Sequence.complement`): the
+# skeleton's placeholder constructor takes no arguments, the real one (a callee) does
+OWN_CLASS_CONTEXT = f'''
+class Sequence:
+    def __init__(self):
+        self.name = None
+        self.seq = None
+
+    {MARKER}
+'''
+
+OWN_CLASS_METHOD = '''
+def reverse(self):
+    """The sequence reversed, as a new Sequence."""
+    return self.__class__(self.name + " (reversed)", self.seq[::-1])
+'''
+
+OWN_CLASS_INIT = '''
+def __init__(self, name, seq):
+    self.name = name
+    self.seq = seq.upper()
+'''

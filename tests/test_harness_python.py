@@ -54,6 +54,8 @@ GOOD = {
     "cigar_op_lengths": lambda: fx.py_record(fx.BYTES_CIGAR),
     "tick_labels": lambda: fx.py_record(fx.INDEXED_ATTRS_METHOD, fx.INDEXED_ATTRS_CONTEXT, kind="method",
                                         class_name="m.TickLabeller"),
+    "reverse": lambda: fx.py_record(fx.OWN_CLASS_METHOD, fx.OWN_CLASS_CONTEXT, kind="method",
+                                    class_name="m.Sequence", methods=(fx.OWN_CLASS_INIT,)),
 }
 BAD = {  # name -> expected reason key
     "sample_base": (lambda: fx.py_record(fx.UNSEEDED_RANDOM), hc.NONDETERMINISTIC),

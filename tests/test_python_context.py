@@ -101,7 +101,8 @@ def test_cross_file_resolution(extracted):
     pr = recs["seqtools.io.vcf.profile"]  # count_kmers re-exported by a star import in __init__
     assert [c.qualified_name for c in pr.callees] == ["seqtools.kmers.count_kmers"]
     ff = recs["seqtools.kmers.KmerCounter.from_fasta"]  # aliased relative import
-    assert [c.qualified_name for c in ff.callees] == ["seqtools.fasta.read_fasta"]
+    # … and, as it builds its own class (`cls(k)`), the real constructor for the harness
+    assert [c.qualified_name for c in ff.callees] == ["seqtools.fasta.read_fasta", "seqtools.kmers.KmerCounter.__init__"]
     assert "rf = read_fasta" in ff.context_code
 
 
@@ -374,3 +375,26 @@ def test_a_callee_s_body_imports_are_in_the_context(tmp_path):
     ctx = rec.context_code
     assert ctx.index("def is_merged(starts):") < ctx.index("def merge(starts):") < ctx.index(MARKER)
     assert undefined(insert(rec, "")) == []
+
+
+def test_a_method_building_its_own_class_has_the_real_constructor_as_a_callee(tmp_path):
+    # pyfaidx-style `self.__class__(…)` and skbio-style `cls(…)`: the skeleton's placeholder
+    # `__init__` takes no arguments, so the harness needs the real one (a method callee)
+    _write(tmp_path, {
+        "seqkit/__init__.py": "",
+        "seqkit/seq.py": "class Sequence(object):\n"
+                         "    def __init__(self, name, seq, start=None):\n"
+                         "        self.name = name\n        self.seq = self._clean(seq)\n"
+                         "        self.start = start\n\n"
+                         "    def _clean(self, seq):\n        return seq.upper()\n\n"
+                         "    def reverse(self):\n        \"\"\"Reversed copy.\"\"\"\n"
+                         "        return self.__class__(self.name, self.seq[::-1], start=self.start)\n\n"
+                         "    @classmethod\n    def from_line(klass, line):\n        \"\"\"From `name seq`.\"\"\"\n"
+                         "        name, seq = line.split()\n        return klass(name, seq)\n\n"
+                         "    def length(self):\n        \"\"\"Its length.\"\"\"\n        return len(self.seq)\n",
+    })
+    recs = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}
+    for name in ("seqkit.seq.Sequence.reverse", "seqkit.seq.Sequence.from_line"):
+        methods = [c.name for c in recs[name].callees if c.kind == "method"]
+        assert methods == ["__init__", "_clean"], name  # and what the constructor calls
+    assert [c.name for c in recs["seqkit.seq.Sequence.length"].callees] == []
