@@ -463,7 +463,7 @@ class _Closure:
     it does not touch (`ContextBuilder.merge`)."""
 
     __slots__ = ("mergeable", "done", "strict", "files", "imports", "pieces", "unresolved", "future",
-                 "needs_types", "n_items", "n_bytes", "namespaces")
+                 "needs_types", "n_items", "n_bytes", "namespaces", "module_chains")
 
     def __init__(self, b: "ContextBuilder") -> None:
         self.mergeable = not b.truncated  # a bounded closure is not the whole closure
@@ -482,6 +482,7 @@ class _Closure:
         self.n_items = b.n_items
         self.n_bytes = b.n_bytes
         self.namespaces = frozenset(b.namespaces)
+        self.module_chains = b.module_chains
 
 
 def _closure_of(index: RepoIndex, step: _StmtStep) -> _Closure:
@@ -616,7 +617,7 @@ class ContextBuilder:
     """The closure of what one function needs, emitted in dependency order."""
 
     __slots__ = ("index", "home", "fn", "defined", "imports", "pieces", "done", "n_items", "n_bytes", "truncated",
-                 "unresolved", "needs_types", "future", "after", "namespaces", "deferring")
+                 "unresolved", "needs_types", "future", "after", "namespaces", "module_chains", "deferring")
 
     def __init__(self, index: RepoIndex, home: FileCtx | None, fn: PyFunction | None, defined: set[str]) -> None:
         self.index = index
@@ -629,6 +630,8 @@ class ContextBuilder:
         # (`MATRICES = {"PAM30": SubstitutionMatrix(…)}`): they go after it
         self.after: list[str] = []
         self.namespaces: set[str] = set()  # names bound to a module namespace so far
+        # per module name step, the chains read through it so far (its namespace holds their members)
+        self.module_chains: dict[_NameStep, frozenset[tuple[str, ...]]] = {}
         self.deferring = False  # inside `_later`: everything goes after the function, in order
         self.done: set = set()  # steps visited
         self.n_items = 0
@@ -704,6 +707,7 @@ class ContextBuilder:
                 or not self.done.isdisjoint(c.strict) or not self.namespaces.isdisjoint(c.namespaces):
             return False
         self.namespaces |= c.namespaces
+        self.module_chains.update(c.module_chains)
         self.done |= c.done
         self.imports.update(dict.fromkeys(c.imports))
         self.pieces += c.pieces
@@ -717,6 +721,8 @@ class ContextBuilder:
     def _need(self, step: _NameStep, chains: frozenset[tuple[str, ...]]) -> bool:
         done = self.done
         if step in done:
+            if step.kind == _N_MODULE:
+                self._module(step, chains)
             return True
         done.add(step)
         kind = step.kind
@@ -741,9 +747,7 @@ class ContextBuilder:
             assert stmt is not None
             self._include(stmt)
         elif kind == _N_MODULE:
-            tfile = step.tfile
-            assert tfile is not None
-            self.include_module(step.name, tfile, chains)
+            self._module(step, chains)
         elif kind == _N_GLOBAL:
             self.pieces.append(step.text)
         else:  # _N_UNRESOLVED
@@ -796,12 +800,16 @@ class ContextBuilder:
         an import): this runs for every reference of every piece of every context."""
         done, imports, need = self.done, self.imports, self._need
         for r in refs:
-            if r not in done and r.name not in defined:
+            if r not in done:
+                if r.name in defined:
+                    continue
                 if r.kind == _N_IMPORT:
                     done.add(r)
                     imports[r.text] = None
                 else:
                     need(r, chains)
+            elif r.kind == _N_MODULE and r.name not in defined:
+                self._module(r, chains)
 
     def stub(self, f: FileCtx, i: int) -> str:
         """Past the size bound: a placeholder with no references, so the closure stops here."""
@@ -813,6 +821,18 @@ class ContextBuilder:
         if isinstance(d, PyClass):
             return f"{note}\nclass {d.name}:\n    pass"
         return note + "\n" + "\n".join(f"{n} = None" for n in st.names)
+
+    def _module(self, step: _NameStep, chains: frozenset[tuple[str, ...]]) -> None:
+        """A module name: its namespace, made when first read; a later reader that reads other
+        members through it (`checks.is_bedframe` after `checks.is_cataloged`) has them merged in."""
+        name = step.name
+        wanted = frozenset(c for c in chains if c[0] == name and len(c) > 1)
+        have = self.module_chains.get(step)
+        if have is not None and wanted <= have:
+            return
+        full = wanted if have is None else have | wanted
+        self.module_chains[step] = full
+        self.include_module(name, cast(FileCtx, step.tfile), full)
 
     def include_module(self, name: str, mod: FileCtx, chains: frozenset[tuple[str, ...]]) -> None:
         """`name` is a repo module: a namespace holding the members the code reads through it."""

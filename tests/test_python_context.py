@@ -398,3 +398,25 @@ def test_a_method_building_its_own_class_has_the_real_constructor_as_a_callee(tm
         methods = [c.name for c in recs[name].callees if c.kind == "method"]
         assert methods == ["__init__", "_clean"], name  # and what the constructor calls
     assert [c.name for c in recs["seqkit.seq.Sequence.length"].callees] == []
+
+
+def test_a_module_read_by_several_callees_holds_every_member_they_read(tmp_path):
+    # bioframe-style: ops.py's callees read `checks.is_cataloged` and `checks.is_bedframe`; the
+    # one `checks` namespace of the context must hold both, not just the first reader's
+    _write(tmp_path, {
+        "ivk/__init__.py": "",
+        "ivk/checks.py": "def is_bedframe(df):\n    return all(k in df for k in ('chrom', 'start', 'end'))\n\n\n"
+                         "def is_cataloged(df, sizes):\n    return set(df['chrom']) <= set(sizes)\n",
+        "ivk/ops.py": "from . import checks\n\n\n"
+                      "def catalog_ok(df, sizes):\n    return checks.is_cataloged(df, sizes)\n\n\n"
+                      "def bed_ok(df):\n    return checks.is_bedframe(df)\n",
+        "ivk/extras.py": "from . import ops\n\n\n"
+                         "def arms(df, sizes):\n    \"\"\"Check a frame.\"\"\"\n"
+                         "    return ops.catalog_ok(df, sizes) and ops.bed_ok(df)\n",
+    })
+    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["ivk.extras.arms"]
+    scope: dict = {}
+    exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
+    df = {"chrom": ["chr1"], "start": [0], "end": [5]}
+    assert scope["arms"](df, {"chr1": 9}) is True
+    assert scope["arms"](df, {"chr2": 9}) is False
