@@ -333,12 +333,16 @@ def _self_calls_uncached(caller: PyFunction, cls: PyClass) -> list[str]:
 
 def _builds_own_class(caller: PyFunction, cls: PyClass) -> bool:
     """Whether a method makes instances of its own class (`cls(…)`, `self.__class__(…)`,
-    `type(self)(…)`, `Sequence(…)` inside Sequence): then it runs the real constructor."""
-    names = [re.escape(cls.name)]
+    `type(self)(…)`, `Sequence(…)` inside Sequence): then it runs the real constructor. The
+    class name counts only when the code reads it (a docstring's example does not)."""
+    if ("self", "__class__") in caller.chains:
+        return True
+    names = [r"type\(\s*self\s*\)"]
+    if cls.name in caller.refs:
+        names.append(re.escape(cls.name))
     if caller.kind == "classmethod" and caller.parameters:
         names.append(re.escape(caller.parameters[0].name))
-    pattern = rf"(?<![\w.])(?:{'|'.join(names)})\s*\(|\bself\.__class__\s*\(|\btype\(\s*self\s*\)\s*\("
-    return re.search(pattern, caller.body) is not None
+    return re.search(rf"(?<![\w.])(?:{'|'.join(names)})\s*\(", caller.body) is not None
 
 
 _READS_SELF = re.compile(r"\bself\s*\.")
