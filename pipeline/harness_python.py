@@ -1093,12 +1093,15 @@ def build_program(context_code: str, target: Target, choices: list[Mapping[str, 
 
 def _variants(keys: list[str], cands: dict[str, list[str]]) -> list[dict[str, str]]:
     """Bounded generator combinations: the top choice, then one parameter changed at a time,
-    then every defaulted parameter given a value."""
+    then every parameter moved to its next candidate at once, then every defaulted parameter
+    given a value."""
     top = {k: cands[k][0] for k in keys}
     out = [top]
     for k in keys:
         for alt in cands[k][1:]:
             out.append({**top, k: alt})
+    for rank in (1, 2):  # parameters that must agree: two BED-like frames rather than two plain ones
+        out.append({k: _at_rank(cands[k], rank) for k in keys})
     filled = {k: next((c for c in cands[k] if c != "default"), "default") for k in keys}
     out.append(filled)
     for k in keys:
@@ -1112,6 +1115,11 @@ def _variants(keys: list[str], cands: dict[str, list[str]]) -> list[dict[str, st
             seen.add(key)
             unique.append(choice)
     return unique[:MAX_VARIANTS]
+
+
+def _at_rank(cands: list[str], rank: int) -> str:
+    """A parameter's candidate of that rank (its last if it has fewer); a default stays one."""
+    return cands[0] if cands[0] == "default" else cands[min(rank, len(cands) - 1)]
 
 
 _GENERIC = ["int_small", "int_signed", "float", "prob", "word", "dna", "list[int]", "list[float]", "list[str]",

@@ -603,3 +603,19 @@ def __init__(self, name, seq):
     self.name = name
     self.seq = seq.upper()
 '''
+
+# two frames that must both be BED-like (bioframe's `count_overlaps(df1, df2)`, which reads its
+# columns through names given as arguments): one frame changed at a time never gets there
+TWO_FRAMES = '''
+def count_overlaps(df1, df2, cols=("chrom", "start", "end")):
+    """For each interval of df1, how many intervals of df2 overlap it."""
+    ck, sk, ek = cols
+    for df in (df1, df2):
+        if not set(cols) <= set(df.columns):
+            raise TypeError("Invalid bedFrame: Invalid column names")
+    counts = []
+    for _, row in df1.iterrows():
+        same = df2[df2[ck] == row[ck]]
+        counts.append(int(((same[sk] < row[ek]) & (same[ek] > row[sk])).sum()))
+    return counts
+'''

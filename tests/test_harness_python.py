@@ -56,6 +56,7 @@ GOOD = {
                                         class_name="m.TickLabeller"),
     "reverse": lambda: fx.py_record(fx.OWN_CLASS_METHOD, fx.OWN_CLASS_CONTEXT, kind="method",
                                     class_name="m.Sequence", methods=(fx.OWN_CLASS_INIT,)),
+    "count_overlaps": lambda: fx.py_record(fx.TWO_FRAMES, imports=(("import pandas as pd", "pandas"),)),
 }
 BAD = {  # name -> expected reason key
     "sample_base": (lambda: fx.py_record(fx.UNSEEDED_RANDOM), hc.NONDETERMINISTIC),

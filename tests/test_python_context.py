@@ -125,11 +125,13 @@ def test_class_context(extracted):
                      ("canonical", "method")}
     assert add.dependency_level == "class" or add.dependency_level == "file"
     assert "    @staticmethod\n    def canonical(kmer):\n        ..." in add.context_code
-    methods = [c for c in add.callees if c.kind == "method"]  # the stub's real source, for the harness
-    assert [(c.name, c.qualified_name, c.path) for c in methods] == [
+    # the stub's real source, and the constructor's, for the harness
+    methods = {c.name: c for c in add.callees if c.kind == "method"}
+    assert [(c.name, c.qualified_name, c.path) for c in methods.values()] == [
+        ("__init__", "seqtools.kmers.KmerCounter.__init__", "seqtools/kmers.py"),
         ("canonical", "seqtools.kmers.KmerCounter.canonical", "seqtools/kmers.py")]
-    assert methods[0].source.startswith("@staticmethod\ndef canonical(kmer):\n    comp = ")
-    assert methods[0].start_line == recs["seqtools.kmers.KmerCounter.canonical"].start_line
+    assert methods["canonical"].source.startswith("@staticmethod\ndef canonical(kmer):\n    comp = ")
+    assert methods["canonical"].start_line == recs["seqtools.kmers.KmerCounter.canonical"].start_line
     assert add.context_code.rstrip().endswith("    " + MARKER)
     deep = recs["seqtools.kmers.KmerCounter.Stats.summary.<locals>.top"]
     assert deep.scope == "function"
@@ -377,9 +379,10 @@ def test_a_callee_s_body_imports_are_in_the_context(tmp_path):
     assert undefined(insert(rec, "")) == []
 
 
-def test_a_method_building_its_own_class_has_the_real_constructor_as_a_callee(tmp_path):
-    # pyfaidx-style `self.__class__(…)` and skbio-style `cls(…)`: the skeleton's placeholder
-    # `__init__` takes no arguments, so the harness needs the real one (a method callee)
+def test_methods_have_the_real_constructor_as_a_callee(tmp_path):
+    # the skeleton's placeholder `__init__` takes no arguments: the harness builds instances with
+    # the real one (a method callee), for an instance method, and for a class method that builds
+    # its own class (skbio-style `cls(…)`, `klass(…)`)
     _write(tmp_path, {
         "seqkit/__init__.py": "",
         "seqkit/seq.py": "class Sequence(object):\n"
@@ -391,13 +394,14 @@ def test_a_method_building_its_own_class_has_the_real_constructor_as_a_callee(tm
                          "        return self.__class__(self.name, self.seq[::-1], start=self.start)\n\n"
                          "    @classmethod\n    def from_line(klass, line):\n        \"\"\"From `name seq`.\"\"\"\n"
                          "        name, seq = line.split()\n        return klass(name, seq)\n\n"
-                         "    def length(self):\n        \"\"\"Its length.\"\"\"\n        return len(self.seq)\n",
+                         "    @classmethod\n    def alphabet(cls):\n        \"\"\"Its letters.\"\"\"\n"
+                         "        return 'ACGT'  # not Sequence('ACGT')\n",
     })
     recs = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}
     for name in ("seqkit.seq.Sequence.reverse", "seqkit.seq.Sequence.from_line"):
         methods = [c.name for c in recs[name].callees if c.kind == "method"]
         assert methods == ["__init__", "_clean"], name  # and what the constructor calls
-    assert [c.name for c in recs["seqkit.seq.Sequence.length"].callees] == []
+    assert [c.name for c in recs["seqkit.seq.Sequence.alphabet"].callees] == []
 
 
 def test_a_module_read_by_several_callees_holds_every_member_they_read(tmp_path):
