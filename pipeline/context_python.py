@@ -328,7 +328,19 @@ def _self_calls_uncached(caller: PyFunction, cls: PyClass) -> list[str]:
              if len(chain) >= 2 and chain[0] in receivers and chain[1] in cls.methods]
     if "__init__" in cls.methods and caller.name != "__init__" and _builds_own_class(caller, cls):
         calls.append("__init__")
+    calls += [name for name, use in _IMPLICIT_DUNDERS
+              if name in cls.methods and name != caller.name and use.search(caller.body)]
     return calls
+
+
+# special methods a method runs through builtins or syntax on its receiver (`len(self)`)
+_IMPLICIT_DUNDERS = (
+    ("__len__", re.compile(r"\blen\(\s*self\s*\)")),
+    ("__iter__", re.compile(r"\bfor\s+[^\n]*?\bin\s+self\s*[:)\]]"
+                            r"|\b(?:iter|list|tuple|sorted|enumerate)\(\s*self\s*[,)]")),
+    ("__getitem__", re.compile(r"\bself\s*\[")),
+    ("__str__", re.compile(r"\bstr\(\s*self\s*\)")),
+)
 
 
 def _builds_own_class(caller: PyFunction, cls: PyClass) -> bool:

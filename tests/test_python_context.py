@@ -424,3 +424,21 @@ def test_a_module_read_by_several_callees_holds_every_member_they_read(tmp_path)
     df = {"chrom": ["chr1"], "start": [0], "end": [5]}
     assert scope["arms"](df, {"chr1": 9}) is True
     assert scope["arms"](df, {"chr2": 9}) is False
+
+
+def test_special_methods_a_method_runs_on_its_receiver_are_callees(tmp_path):
+    # pyfaidx-style `len(self)` and `for line in self:` run __len__ and __iter__, which the
+    # skeleton leaves out: the harness needs their source too
+    _write(tmp_path, {
+        "fa/__init__.py": "",
+        "fa/record.py": "class Record(object):\n"
+                        "    def __init__(self, lines):\n        self.lines = lines\n\n"
+                        "    def __len__(self):\n        return sum(len(x) for x in self.lines)\n\n"
+                        "    def __iter__(self):\n        return iter(self.lines)\n\n"
+                        "    def __str__(self):\n        return ''.join(self.lines)\n\n"
+                        "    def unpadded_len(self):\n        \"\"\"Length without N runs at either end.\"\"\"\n"
+                        "        text = ''.join(line for line in self)\n"
+                        "        return len(self) - (len(text) - len(text.strip('N')))\n",
+    })
+    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["fa.record.Record.unpadded_len"]
+    assert [c.name for c in rec.callees if c.kind == "method"] == ["__init__", "__len__", "__iter__"]
