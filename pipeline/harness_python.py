@@ -546,7 +546,8 @@ def spec_expr(spec: str, used: set[str]) -> str:
         if head == "open":
             return f"open({spec_expr(args[0], used)})"
         if head == "new":  # a class of the program, built from generated constructor arguments
-            return f"{args[0]}({', '.join(spec_expr(x, used) for x in args[1:])})"
+            # (made concrete first: the skeleton may leave a base's abstract method unimplemented)
+            return f"_h_concrete({args[0]})({', '.join(spec_expr(x, used) for x in args[1:])})"
         if head == "choice":
             return f"r.choice([{', '.join(args)}])"
         if head == "ns":  # an object with the attributes the body reads, valued by their names

@@ -619,3 +619,30 @@ def count_overlaps(df1, df2, cols=("chrom", "start", "end")):
         counts.append(int(((same[sk] < row[ek]) & (same[ek] > row[sk])).sum()))
     return counts
 '''
+
+# an argument of a repository class whose skeleton leaves its base's abstract method out
+# (skbio's TreeNode without `__str__`): the harness makes the class instantiable first
+ABSTRACT_ARG_CONTEXT = f'''
+from abc import ABCMeta, abstractmethod
+
+
+class SkbioObject(metaclass=ABCMeta):
+    @abstractmethod
+    def __str__(self):
+        raise NotImplementedError
+
+
+class TreeNode(SkbioObject):
+    def __init__(self, name: str, length: float):
+        self.name = name
+        self.length = length
+
+
+{MARKER}
+'''
+
+ABSTRACT_ARG = '''
+def branch_label(node: TreeNode, digits: int = 2) -> str:
+    """Newick label of a node: its name and branch length."""
+    return "%s:%.*f" % (node.name, digits, node.length)
+'''

@@ -57,6 +57,7 @@ GOOD = {
     "reverse": lambda: fx.py_record(fx.OWN_CLASS_METHOD, fx.OWN_CLASS_CONTEXT, kind="method",
                                     class_name="m.Sequence", methods=(fx.OWN_CLASS_INIT,)),
     "count_overlaps": lambda: fx.py_record(fx.TWO_FRAMES, imports=(("import pandas as pd", "pandas"),)),
+    "branch_label": lambda: fx.py_record(fx.ABSTRACT_ARG, fx.ABSTRACT_ARG_CONTEXT),
 }
 BAD = {  # name -> expected reason key
     "sample_base": (lambda: fx.py_record(fx.UNSEEDED_RANDOM), hc.NONDETERMINISTIC),
@@ -319,7 +320,7 @@ def test_classes_with_simple_constructors_are_generated_from_their_arguments():
     known = hp.constructible_classes(fx.SEQUENCE_OBJECT_CONTEXT.replace(MARKER, ""))
     assert known == {"DNASequence": ("dna",)}
     assert hp.type_specs("DNASequence", known) == ["new[DNASequence,dna]"]
-    assert hp.spec_expr("new[DNASequence,dna]", set()) == "DNASequence(_g_dna(r, a))"
+    assert hp.spec_expr("new[DNASequence,dna]", set()) == "_h_concrete(DNASequence)(_g_dna(r, a))"
 
 
 def test_seed_parameters_get_a_value_before_their_default():
@@ -329,7 +330,7 @@ def test_seed_parameters_get_a_value_before_their_default():
 def test_generated_harnesses_for_the_new_generators(outcomes):
     assert outcomes["score_pair"].harness_validated
     assert "choice" in outcomes["score_pair"].test_harness
-    assert "DNASequence(_g_dna(r, a))" in outcomes["gc_skew"].test_harness
+    assert "_h_concrete(DNASequence)(_g_dna(r, a))" in outcomes["gc_skew"].test_harness
     assert all("<rundir>/" in r["output"] for r in outcomes["index_path"].test_runs)
     assert "a['seed'] = " in outcomes["subsample_reads"].test_harness
     assert "_g_bedframe(r, a)" in outcomes["total_covered"].test_harness
