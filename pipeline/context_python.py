@@ -328,19 +328,13 @@ def _self_calls_uncached(caller: PyFunction, cls: PyClass) -> list[str]:
              if len(chain) >= 2 and chain[0] in receivers and chain[1] in cls.methods]
     if "__init__" in cls.methods and caller.name != "__init__" and _builds_own_class(caller, cls):
         calls.append("__init__")
-    calls += [name for name, use in _IMPLICIT_DUNDERS
-              if name in cls.methods and name != caller.name and use.search(caller.body)]
     return calls
 
 
-# special methods a method runs through builtins or syntax on its receiver (`len(self)`)
-_IMPLICIT_DUNDERS = (
-    ("__len__", re.compile(r"\blen\(\s*self\s*\)")),
-    ("__iter__", re.compile(r"\bfor\s+[^\n]*?\bin\s+self\s*[:)\]]"
-                            r"|\b(?:iter|list|tuple|sorted|enumerate)\(\s*self\s*[,)]")),
-    ("__getitem__", re.compile(r"\bself\s*\[")),
-    ("__str__", re.compile(r"\bstr\(\s*self\s*\)")),
-)
+# the methods that make an instance and define how it behaves as a value (`len(x)`, `str(x)`,
+# `x == y`, `for c in x`): a method that has or makes an instance runs them without naming them
+_INSTANCE_METHODS = ("__init__", "__len__", "__iter__", "__getitem__", "__contains__", "__eq__", "__hash__",
+                     "__bool__", "__str__", "__repr__")
 
 
 def _builds_own_class(caller: PyFunction, cls: PyClass) -> bool:
@@ -1188,9 +1182,9 @@ class _Resolver:
             nxt: list[PyFunction] = []
             for caller in frontier:
                 calls = _self_calls(caller, cls)
-                if caller is fn and fn.kind in ("method", "property") and "__init__" in cls.methods:
+                if caller is fn and (fn.kind in ("method", "property") or _builds_own_class(fn, cls)):
                     # the harness builds the instance with the real constructor before the skeleton's
-                    calls = [*calls, "__init__"]
+                    calls = [*calls, *(m for m in _INSTANCE_METHODS if m in cls.methods)]
                 for name in calls:
                     if name in seen:
                         continue

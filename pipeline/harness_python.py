@@ -1335,6 +1335,7 @@ def expand_methods(context: str, record: FunctionRecord) -> str:
             assigned |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
     edits: list[tuple[int, int, list[str]]] = []  # (first line, end line (exclusive), replacement), 0-based
     added: list[str] = []
+    swapped: list[str] = []  # the sources put in
     for callee in methods:
         parts = _def_lines(callee.source)
         if parts is None:
@@ -1349,18 +1350,60 @@ def expand_methods(context: str, record: FunctionRecord) -> str:
             edits.append((stub.lineno - 1, stub.end_lineno, [indent + ln if ln.strip() else ln for ln in body]))
         elif callee.name not in assigned:
             added += [pad + ln if ln.strip() else ln for ln in decorators + body] + [""]
+        else:
+            continue
+        swapped.append(callee.source)
     if not edits and not added:
         return context
     if added:
         edits.append((marker, marker, added))
     for start, end, new in sorted(edits, reverse=True):
         lines[start:end] = new
+    imports = _file_imports_for(swapped, record, tree)
+    if imports:
+        at = next((i + 1 for i in range(len(lines) - 1, -1, -1) if lines[i].startswith("from __future__")), 0)
+        lines[at:at] = imports
     expanded = "\n".join(lines)
     try:
         ast.parse(expanded.replace(MARKER, "pass"))
     except SyntaxError:
         return context
     return expanded
+
+
+def _file_imports_for(sources: list[str], record: FunctionRecord, tree: ast.Module) -> list[str]:
+    """Lines importing what the swapped-in methods read from the function's file's absolute
+    imports and the context (`tree`) does not bind (the context holds what the function itself
+    reads: a constructor may use `np` where the method does not). Each is guarded, so that one
+    that fails leaves the rest of the program as it was."""
+    used: set[str] = set()
+    for src in sources:
+        try:
+            used |= {n.id for n in ast.walk(ast.parse(textwrap.dedent(src))) if isinstance(n, ast.Name)}
+        except SyntaxError:
+            continue
+    bound: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {a.asname or a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bound |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    wanted = used - bound
+    out: list[str] = []
+    for stmt in record.imports:
+        try:
+            node = ast.parse(stmt).body[0]
+        except (SyntaxError, IndexError):
+            continue
+        if isinstance(node, ast.ImportFrom) and (node.level or node.module == "__future__"):
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
+                (a.asname or a.name.split(".")[0]) in wanted for a in node.names):
+            out += ["try:", *("    " + ln for ln in stmt.split("\n")), "except ImportError:", "    pass"]
+    return out
 
 
 # ---------------------------------------------------------------- entry point

@@ -23,14 +23,16 @@ def _body(code: str, language: str) -> str:
 
 def py_record(code: str, context: str | None = None, *, kind: str = "function", class_name: str | None = None,
               imports: tuple[tuple[str, str], ...] = (), name: str | None = None,
-              methods: tuple[str, ...] = ()) -> FunctionRecord:
+              methods: tuple[str, ...] = (), file_imports: tuple[str, ...] = ()) -> FunctionRecord:
     """A Python record; `context` holds the marker (default: the marker alone); `methods` are
-    sibling methods' sources, given as callees of kind "method"."""
+    sibling methods' sources, given as callees of kind "method"; `file_imports` the module-level
+    import statements of its file."""
     code = textwrap.dedent(code).strip("\n")
     name = name or code.split("def ", 1)[1].split("(")[0]
     context = textwrap.dedent(context).strip("\n") + "\n" if context else MARKER + "\n"
     rec = _record("python", name, code, context, kind, class_name,
                   [ImportUse(statement=s, module=m, kind="stdlib") for s, m in imports])
+    rec.imports = list(file_imports)
     for i, src in enumerate(methods):
         src = textwrap.dedent(src).strip("\n")
         mname = src.split("def ", 1)[1].split("(")[0]
@@ -645,4 +647,25 @@ ABSTRACT_ARG = '''
 def branch_label(node: TreeNode, digits: int = 2) -> str:
     """Newick label of a node: its name and branch length."""
     return "%s:%.*f" % (node.name, digits, node.length)
+'''
+
+# a constructor (swapped in for the skeleton's) that reads a module the method itself does not:
+# the file's import of it comes with it
+FILE_IMPORT_CONTEXT = f'''
+class Motif:
+    def __init__(self):
+        self.pattern = None
+
+    {MARKER}
+'''
+
+FILE_IMPORT_METHOD = '''
+def count_in(self, seq):
+    """Occurrences of the motif in seq."""
+    return len(self.pattern.findall(seq))
+'''
+
+FILE_IMPORT_INIT = '''
+def __init__(self, motif):
+    self.pattern = re.compile(motif.upper().replace("N", "[ACGT]"))
 '''

@@ -58,6 +58,9 @@ GOOD = {
                                     class_name="m.Sequence", methods=(fx.OWN_CLASS_INIT,)),
     "count_overlaps": lambda: fx.py_record(fx.TWO_FRAMES, imports=(("import pandas as pd", "pandas"),)),
     "branch_label": lambda: fx.py_record(fx.ABSTRACT_ARG, fx.ABSTRACT_ARG_CONTEXT),
+    "count_in": lambda: fx.py_record(fx.FILE_IMPORT_METHOD, fx.FILE_IMPORT_CONTEXT, kind="method",
+                                     class_name="m.Motif", methods=(fx.FILE_IMPORT_INIT,),
+                                     file_imports=("import os", "import re", "from . import io")),
 }
 BAD = {  # name -> expected reason key
     "sample_base": (lambda: fx.py_record(fx.UNSEEDED_RANDOM), hc.NONDETERMINISTIC),
@@ -302,6 +305,12 @@ def test_stubbed_sibling_methods_are_replaced_by_their_source(outcomes):
     rec.callees[0].source = "def complement(self, base:\n    return base\n"  # does not parse: left stubbed
     rec.callees = rec.callees[:1]
     assert hp.expand_methods(rec.context_code, rec) == rec.context_code
+
+
+def test_swapped_in_methods_bring_the_file_imports_they_read(outcomes):
+    harness = outcomes["count_in"].test_harness
+    assert "try:\n    import re\nexcept ImportError:\n    pass" in harness
+    assert "    import os\n" not in harness and "from . import io" not in harness  # unread; relative
 
 
 def test_literals_the_body_tests_a_parameter_against_become_its_first_candidate():

@@ -426,9 +426,10 @@ def test_a_module_read_by_several_callees_holds_every_member_they_read(tmp_path)
     assert scope["arms"](df, {"chr2": 9}) is False
 
 
-def test_special_methods_a_method_runs_on_its_receiver_are_callees(tmp_path):
-    # pyfaidx-style `len(self)` and `for line in self:` run __len__ and __iter__, which the
-    # skeleton leaves out: the harness needs their source too
+def test_special_methods_of_the_instance_are_callees(tmp_path):
+    # pyfaidx-style `len(self)` and `for line in self:` run __len__ and __iter__, and skbio's
+    # `str(kmer)` of a k-mer the method makes runs __str__; the skeleton leaves them out: the
+    # harness needs their source too
     _write(tmp_path, {
         "fa/__init__.py": "",
         "fa/record.py": "class Record(object):\n"
@@ -441,4 +442,4 @@ def test_special_methods_a_method_runs_on_its_receiver_are_callees(tmp_path):
                         "        return len(self) - (len(text) - len(text.strip('N')))\n",
     })
     rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["fa.record.Record.unpadded_len"]
-    assert [c.name for c in rec.callees if c.kind == "method"] == ["__init__", "__len__", "__iter__"]
+    assert [c.name for c in rec.callees if c.kind == "method"] == ["__init__", "__len__", "__iter__", "__str__"]
