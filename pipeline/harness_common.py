@@ -10,7 +10,7 @@ trailing whitespace stripped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from pipeline.records import MARKER, FunctionRecord
 
@@ -49,6 +49,9 @@ class HarnessPlan:
     has_inputs: bool  # the call receives generated arguments (so outputs must vary)
     generators: dict[str, str] = field(default_factory=dict)  # parameter -> generator, for audit
     fallback: "HarnessPlan | None" = None  # tried when this program does not compile/run with the reference
+    # another way to a harness, made and tried only when this one is not validated (Python: the
+    # skeleton context, when this plan runs the real methods swapped in for its stubs)
+    retry: "Callable[[], HarnessPlan | Untestable] | None" = None
 
 
 @dataclass(slots=True)

@@ -1417,7 +1417,8 @@ def generate(
 ) -> HarnessPlan | Untestable:
     """A harness for one Python item, or why none can be made. Runs the probe in the sandbox.
     When the class skeleton stubs sibling methods the function calls, the program uses their real
-    source (`expand_methods`); when no harness comes of that, the stubbed context is tried."""
+    source (`expand_methods`); when no harness comes of that, or it is not validated (`retry`),
+    the stubbed context is tried."""
     record = hc.as_record(record_or_row)
     context = record.context_code or ""
     if hc.marker_count(context) != 1:
@@ -1428,6 +1429,7 @@ def generate(
     if expanded != context:
         plan = _generate(record, expanded, python=python, seeds=seeds, timeout=timeout)
         if isinstance(plan, HarnessPlan):
+            plan.retry = lambda: _generate(record, context, python=python, seeds=seeds, timeout=timeout)
             return plan
     return _generate(record, context, python=python, seeds=seeds, timeout=timeout)
 

@@ -69,7 +69,19 @@ def plan_item(record: FunctionRecord, *, python: str | None, seeds: list[int], t
 
 
 def check_plan(plan: HarnessPlan, *, python: str | None, seeds: list[int], timeout: float) -> HarnessOutcome:
-    """Rules 1-4 for a generated harness."""
+    """Rules 1-4 for a generated harness; when they fail and the plan has another way to a
+    harness (`retry`), that one's outcome if it is validated."""
+    outcome = _check_rules(plan, python=python, seeds=seeds, timeout=timeout)
+    if not outcome.harness_validated and plan.retry is not None:
+        other = plan.retry()
+        if isinstance(other, HarnessPlan):
+            second = check_plan(other, python=python, seeds=seeds, timeout=timeout)
+            if second.harness_validated:
+                return second
+    return outcome
+
+
+def _check_rules(plan: HarnessPlan, *, python: str | None, seeds: list[int], timeout: float) -> HarnessOutcome:
     lang = plan.language
     reference = hc.insert_solution(plan.program, plan.reference, lang)
     envs = [None, {"PYTHONHASHSEED": HASH_SEED_SECOND_PASS}] if lang == "python" else [None, None]

@@ -52,3 +52,18 @@ def test_rules_on_hand_made_plans():
     # a program that crashes with the reference
     bad = check_plan(_plan("print(f(seed) + undefined_name)", ref, {}), python=None, seeds=SEEDS, timeout=10)
     assert not bad.harness_validated and reason_key(bad.harness_reason) == hc.REFERENCE_FAILS
+
+
+def test_a_plan_that_fails_the_rules_is_retried_another_way():
+    ref = "def f(x):\n    return x * 2"
+    good = _plan("print(f(seed))", ref, {"pass": "def f(x):\n    pass"})
+    constant = _plan("print(f(0))", ref, {"pass": "def f(x):\n    pass"})  # output ignores the inputs
+    made = []
+    constant.retry = lambda: made.append(good) or good
+    out = check_plan(constant, python=None, seeds=SEEDS, timeout=10)
+    assert out.harness_validated and out.test_harness == good.program and made == [good]
+    # a validated plan is not retried; a retry that is no better leaves the first outcome
+    good.retry = lambda: made.append("again") or constant
+    assert check_plan(good, python=None, seeds=SEEDS, timeout=10).harness_validated and made == [good]
+    constant.retry = lambda: _plan("print(f(1))", ref, {})
+    assert check_plan(constant, python=None, seeds=SEEDS, timeout=10).harness_reason == hc.OUTPUT_IGNORES_INPUTS
