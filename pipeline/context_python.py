@@ -280,6 +280,8 @@ _SKELETONS: dict[int, tuple[PyClass, tuple[str, frozenset[str]]]] = {}
 _SIG_NAMES: dict[int, tuple[PyFunction, frozenset[str]]] = {}
 _SELF_CALLS: dict[int, tuple[PyFunction, list[str]]] = {}
 _DEDENTED: dict[int, tuple[PyFunction, str]] = {}
+_HEADER_CHAINS: dict[int, tuple[PyClass, frozenset[tuple[str, ...]]]] = {}
+_BY_QUALNAME: dict[int, tuple[PyFileSummary, dict[str, PyFunction]]] = {}
 
 
 def _memo(table: dict, obj, make):
@@ -362,8 +364,24 @@ def _dotted_chains(text: str) -> frozenset[tuple[str, ...]]:
 
 
 def _header_chains(c: PyClass) -> frozenset[tuple[str, ...]]:
-    """Attribute chains read by a class's header and decorators."""
-    return _dotted_chains("\n".join([*c.decorators, c.header]))
+    """Attribute chains read by a class's header and decorators (once per class: every method
+    of the class and of its nested classes asks)."""
+    return _memo(_HEADER_CHAINS, c, lambda: _dotted_chains("\n".join([*c.decorators, c.header])))
+
+
+def _function_named(s: PyFileSummary, qualname: str) -> PyFunction | None:
+    """The first function of the file with this qualified name: the enclosing function of a
+    nested one. A table per file, built once (a scan of the file's functions per nested
+    function was quadratic in files with many)."""
+    table = _memo(_BY_QUALNAME, s, lambda: _first_by_qualname(s.functions))
+    return table.get(qualname)
+
+
+def _first_by_qualname(functions: list[PyFunction]) -> dict[str, PyFunction]:
+    table: dict[str, PyFunction] = {}
+    for g in functions:
+        table.setdefault(g.qualname, g)
+    return table
 
 
 def _dedented_code(fn: PyFunction) -> str:
@@ -942,7 +960,7 @@ class _Resolver:
         enclosing_locals: set[str] = set()
         for kind, q in fn.parents:
             if kind == "function":
-                outer = next((g for g in s.functions if g.qualname == q), None)
+                outer = _function_named(s, q)
                 if outer is not None:
                     enclosing_locals |= outer.locals | {p.name.lstrip("*") for p in outer.parameters}
         top_name = (fn.parents[0][1] if fn.parents else fn.qualname).split(".")[0]
@@ -1102,7 +1120,7 @@ class _Resolver:
                         stub_lines.append(_indent(text, unit))
                     tail.extend(_indent(x, pad) for x in stub_lines)
             else:
-                outer = next((g for g in s.functions if g.qualname == q), None)
+                outer = _function_named(s, q)
                 if outer is None:
                     continue
                 for r in sorted(_names_in_sig(outer)):
@@ -1267,10 +1285,18 @@ def extract_python_files(files: list[SourceFile], info, stats) -> Iterator[Funct
             for fn in ctx.summary.functions:
                 yield resolver.record(ctx, fn, occurrence)
     finally:
-        for cache in (_SKELETONS, _SIG_NAMES, _SELF_CALLS, _DEDENTED):
+        for cache in (_SKELETONS, _SIG_NAMES, _SELF_CALLS, _DEDENTED, _HEADER_CHAINS, _BY_QUALNAME):
             cache.clear()
-        for ctx in ctxs:  # steps point back to their file, closures to their step: break those cycles
+        # steps point back to their file, closures to their step, and steps to each other (mutually
+        # recursive definitions): break those cycles, or the summaries they reach stay for the cycle
+        # collector, whose first pass after extraction then walks everything still alive
+        for ctx in ctxs:
+            for step in ctx.name_steps.values():
+                step.stmts = []
+                step.stmt = None
             ctx.name_steps.clear()
             for st in ctx.stmt_steps.values():
+                st.eager = None
+                st.lazy = []
                 st.closure = None
             ctx.stmt_steps.clear()
