@@ -156,6 +156,7 @@ _NAME_TOKENS: list[tuple[set[str], list[str]]] = [
     ({"intervals", "regions", "peaks", "features", "bedframe"}, ["bedframe"]),
     ({"out", "output", "outfile", "dest", "destination"}, ["out_path"]),
 ]
+_CHROM_TOKENS = {"chrom", "chroms", "chromosome", "chromosomes", "chr", "contig", "contigs", "genome"}
 _FILE_TOKENS = {"file", "filename", "fname", "path", "filepath", "infile", "fn", "fp", "fh", "handle", "stream",
                 "input", "inp", "f", "in"}
 _HANDLE_TOKENS = {"handle", "fh", "fp", "stream", "f"}
@@ -371,6 +372,8 @@ def name_specs(name: str) -> list[str]:
     if low in _NAME_EXACT:
         return list(_NAME_EXACT[low])
     toks = _tokens(name)
+    if toks & _CHROM_TOKENS and toks & {"sizes", "size", "lengths", "lens", "chromsizes"} or "chromsizes" in toks:
+        return ["chrommap[int_pos]"]  # `chromsizes`, `chrom_lengths`: a genome's chromosome lengths
     if "bam" in toks and toks & {"handle", "handles", "fh", "samfile", "alignmentfile"}:
         return ["list[bam_handle]"] if "handles" in toks else ["bam_handle"]  # pysam files (deepTools)
     specs: list[str] = []
@@ -397,7 +400,7 @@ def _base(spec: str) -> str:
         return "bytes"
     if spec.startswith("ns["):
         return "ns"
-    if spec.startswith("keyed["):
+    if spec.startswith(("keyed[", "chrommap[")):
         return "dict"
     if spec.startswith("frame["):
         return "dataframe"
@@ -474,6 +477,8 @@ def rank_candidates(p: Param, doc_types: Mapping[str, str], known_classes: Mappi
         else:
             bases = {_base(t) for t in typed}
             compatible = [n for n in named if _base(n) in bases and not n.startswith("!")]
+            if "dict" in bases and _tokens(p.name) & {"fasta", "genome", "seqs", "sequences"}:
+                compatible.append("chrommap[dna]")  # `fasta_records : dict`: chromosome -> sequence
             if "bytes" in bases:  # `cigar: bytes`: the text the name says, encoded
                 compatible += [f"enc[{n}]" for n in named if _base(n) == "str" and not n.endswith("_path")]
             ranked = _merge(compatible, typed)
@@ -553,6 +558,9 @@ def spec_expr(spec: str, used: set[str]) -> str:
         if head == "ns":  # an object with the attributes the body reads, valued by their names
             fields = ", ".join(f"{x}={spec_expr(_attr_spec(x), used)}" for x in args)
             return f"__import__('types').SimpleNamespace({fields})"
+        if head == "chrommap":  # chromosome name -> value (`chromsizes`, a genome's sequences)
+            _need("chroms", used)
+            return f"{{c: {spec_expr(args[0], used)} for c in _g_chroms(r, a)}}"
         if head in ("keyed", "frame"):  # a dict / a BED-like frame holding the keys the body reads
             _need(head, used)
             return f"_g_{head}(r, a, [{', '.join(args)}])"

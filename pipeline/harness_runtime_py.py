@@ -485,6 +485,22 @@ def _g_keyed(r, a, keys):
         d['x%d' % r.randint(0, 9)] = r.randint(0, 30)
     return d
 ''')
+_gen("chroms", '''
+def _g_chroms(r, a):
+    """Chromosome names for a dict keyed by them: those the call's other arguments hold (a
+    frame's chrom column, a chrom string, another such dict's keys), so lookups of them succeed,
+    and a few more."""
+    seen = set()
+    for v in a.values():
+        if hasattr(v, 'columns') and 'chrom' in v.columns:
+            seen.update(str(c) for c in v['chrom'])
+        elif isinstance(v, dict):
+            seen.update(k for k in v if isinstance(k, str) and k.startswith('chr'))
+        elif isinstance(v, str) and v.startswith('chr') and len(v) <= 6:
+            seen.add(v)
+    seen.update(c for c in ('chr1', 'chr2', 'chr7', 'chrX') if r.random() < 0.5)
+    return sorted(seen) or ['chr1']
+''')
 _gen("frame", '''
 def _g_frame(r, a, cols):
     """A BED-like frame plus the columns the function reads, filled by what their names say."""

@@ -669,3 +669,15 @@ FILE_IMPORT_INIT = '''
 def __init__(self, motif):
     self.pattern = re.compile(motif.upper().replace("N", "[ACGT]"))
 '''
+
+# a dict of chromosome sizes that must cover the chromosomes of the intervals given with it
+# (bioframe's `frac_gc(df, fasta_records)`, cooler's and pyranges' `chromsizes`)
+CHROMSIZES = '''
+def clip_to_chromsizes(df, chromsizes):
+    """Intervals clipped to their chromosome's length (BED-like frame, dict chrom -> length)."""
+    missing = set(df["chrom"]) - set(chromsizes)
+    if missing:
+        raise ValueError("chromosomes missing from chromsizes: %s" % sorted(missing))
+    ends = [min(end, chromsizes[chrom]) for chrom, end in zip(df["chrom"], df["end"])]
+    return list(zip(df["chrom"], df["start"], ends))
+'''

@@ -61,6 +61,7 @@ GOOD = {
     "count_in": lambda: fx.py_record(fx.FILE_IMPORT_METHOD, fx.FILE_IMPORT_CONTEXT, kind="method",
                                      class_name="m.Motif", methods=(fx.FILE_IMPORT_INIT,),
                                      file_imports=("import os", "import re", "from . import io")),
+    "clip_to_chromsizes": lambda: fx.py_record(fx.CHROMSIZES),
 }
 BAD = {  # name -> expected reason key
     "sample_base": (lambda: fx.py_record(fx.UNSEEDED_RANDOM), hc.NONDETERMINISTIC),
@@ -285,6 +286,13 @@ def test_bytes_and_positional_reads_shape_the_candidates():
     label = hp.Param("start_label", "attribute", indexed=True)
     assert hp.rank_candidates(label, {}, {})[0] == "indexed[int_pos]"
     assert "_g_size(r, a)" in hp.spec_expr("indexed[int_pos]", set())
+
+
+def test_dicts_keyed_by_chromosome():
+    assert hp.rank_candidates(hp.Param("chromsizes", "positional"), {}, {})[0] == "chrommap[int_pos]"
+    assert hp.rank_candidates(hp.Param("fasta_records", "positional"), {"fasta_records": "OrderedDict"},
+                              {})[0] == "chrommap[dna]"
+    assert hp.spec_expr("chrommap[int_pos]", set()) == "{c: _g_int_pos(r, a) for c in _g_chroms(r, a)}"
 
 
 def test_wider_probe_extends_every_key_with_generic_candidates():
