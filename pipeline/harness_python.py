@@ -152,6 +152,7 @@ _NAME_TOKENS: list[tuple[set[str], list[str]]] = [
       "counts", "scores", "weights", "lengths", "positions"}, ["list[int]", "list[float]", "ndarray_float"]),
     ({"matrix", "mat", "grid"}, ["matrix_float", "list[list[int]]"]),
     ({"dict", "mapping", "map", "table", "counts_dict", "lookup"}, ["dict[str,int]", "dict[str,float]"]),
+    ({"view", "viewframe"}, ["viewframe", "bedframe"]),  # a genome's named, non-overlapping regions
     ({"df", "frame", "dataframe"}, ["dataframe", "bedframe"]),
     ({"intervals", "regions", "peaks", "features", "bedframe"}, ["bedframe"]),
     ({"out", "output", "outfile", "dest", "destination"}, ["out_path"]),
@@ -415,7 +416,7 @@ def _base(spec: str) -> str:
         return "ndarray"
     if spec in ("bool", "none", "bytes", "dataframe", "series", "aligned_read", "seq_record"):
         return spec
-    if spec == "bedframe":
+    if spec in ("bedframe", "viewframe"):
         return "dataframe"
     return "str"  # dna, rna, protein, kmer, cigar, chrom, word, *_path, …
 

@@ -448,6 +448,20 @@ def _g_bedframe(r, a):
                              'end': [s + r.randint(1, 800) for s in starts], 'name': ['feat%d' % i for i in range(n)],
                              'score': [r.randint(0, 1000) for _ in range(n)], 'strand': [r.choice('+-') for _ in range(n)]})
 ''')
+_gen("viewframe", '''
+def _g_viewframe(r, a):
+    """A genomic view (bioframe, cooltools): named intervals that do not overlap, such as
+    chromosome arms, sorted by chromosome and start."""
+    import pandas
+    rows = []
+    for chrom in ('chr1', 'chr2', 'chrX'):
+        pos = 0
+        for part in range(r.randint(1, 2)):
+            end = pos + r.randint(500, 3000)
+            rows.append((chrom, pos, end, '%s_%s' % (chrom, 'pq'[part])))
+            pos = end + r.choice([0, r.randint(1, 200)])
+    return pandas.DataFrame(rows, columns=['chrom', 'start', 'end', 'name'])
+''')
 _gen("aligned_read", '''
 def _g_aligned_read(r, a):
     """A mapped read as pysam gives it (needs pysam where the harness runs)."""

@@ -681,3 +681,20 @@ def clip_to_chromsizes(df, chromsizes):
     ends = [min(end, chromsizes[chrom]) for chrom, end in zip(df["chrom"], df["end"])]
     return list(zip(df["chrom"], df["start"], ends))
 '''
+
+# a genomic view (bioframe's `assign_view(df, view_df)`): named regions that must not overlap
+VIEW_FRAME = '''
+def assign_region(df, view_df):
+    """For each interval of df, the name of the view region holding its start, or None."""
+    for chrom, group in view_df.sort_values(["chrom", "start"]).groupby("chrom"):
+        starts, ends = list(group["start"]), list(group["end"])
+        if any(s < e for s, e in zip(starts[1:], ends[:-1])):
+            raise ValueError("Invalid view: entries must be non-overlapping")
+    if view_df["name"].duplicated().any():
+        raise ValueError("Invalid view: names must be unique")
+    names = []
+    for chrom, start in zip(df["chrom"], df["start"]):
+        hit = view_df[(view_df["chrom"] == chrom) & (view_df["start"] <= start) & (start < view_df["end"])]
+        names.append(hit["name"].iloc[0] if len(hit) else None)
+    return names
+'''

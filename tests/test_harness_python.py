@@ -62,6 +62,7 @@ GOOD = {
                                      class_name="m.Motif", methods=(fx.FILE_IMPORT_INIT,),
                                      file_imports=("import os", "import re", "from . import io")),
     "clip_to_chromsizes": lambda: fx.py_record(fx.CHROMSIZES),
+    "assign_region": lambda: fx.py_record(fx.VIEW_FRAME),
 }
 BAD = {  # name -> expected reason key
     "sample_base": (lambda: fx.py_record(fx.UNSEEDED_RANDOM), hc.NONDETERMINISTIC),
