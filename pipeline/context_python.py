@@ -645,7 +645,8 @@ class ContextBuilder:
     """The closure of what one function needs, emitted in dependency order."""
 
     __slots__ = ("index", "home", "fn", "defined", "imports", "pieces", "done", "n_items", "n_bytes", "truncated",
-                 "unresolved", "needs_types", "future", "after", "namespaces", "module_chains", "deferring")
+                 "unresolved", "needs_types", "future", "after", "namespaces", "module_chains", "deferring", "placing",
+                 "waiting")
 
     def __init__(self, index: RepoIndex, home: FileCtx | None, fn: PyFunction | None, defined: set[str]) -> None:
         self.index = index
@@ -661,6 +662,8 @@ class ContextBuilder:
         # per module name step, the chains read through it so far (its namespace holds their members)
         self.module_chains: dict[_NameStep, frozenset[tuple[str, ...]]] = {}
         self.deferring = False  # inside `_later`: everything goes after the function, in order
+        self.placing = 0  # depth of statements whose eager references are being placed (`_include`)
+        self.waiting: list[tuple[list[_NameStep], frozenset[tuple[str, ...]], set[str] | frozenset[str]]] = []
         self.done: set = set()  # steps visited
         self.n_items = 0
         self.n_bytes = 0
@@ -814,12 +817,25 @@ class ContextBuilder:
         self.n_bytes = n_bytes
         # Names the function's own module defines need nothing from elsewhere.
         defined = self.defined if step.file is self.home else _NOTHING
+        self.placing += 1
         self._visit(eager, step.chains, defined)
+        self.placing -= 1
         if defined and not self.deferring and any(r.name in defined for r in eager):
             self.after.append(text)
         else:
             self.pieces.append(text)
-        self._visit(step.lazy, step.chains, defined)
+        if self.placing:
+            # reached while placing what another statement needs first: what this one needs only
+            # when called waits until that statement is placed; visited now, it could bring in
+            # code that builds on the unplaced statement (`class SingleStats(Stats)` before `Stats`)
+            if step.lazy:
+                self.waiting.append((step.lazy, step.chains, defined))
+        else:
+            self._visit(step.lazy, step.chains, defined)
+            waiting = self.waiting
+            while waiting:
+                lazy, chains, later_defined = waiting.pop(0)
+                self._visit(lazy, chains, later_defined)
         return True
 
     def _visit(self, refs: list[_NameStep], chains: frozenset[tuple[str, ...]],

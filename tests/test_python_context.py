@@ -443,3 +443,26 @@ def test_special_methods_of_the_instance_are_callees(tmp_path):
     })
     rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["fa.record.Record.unpadded_len"]
     assert [c.name for c in rec.callees if c.kind == "method"] == ["__init__", "__len__", "__iter__", "__str__"]
+
+
+def test_what_a_dependency_needs_only_when_called_comes_after_what_needs_it(tmp_path):
+    # cutadapt-style: `Statistics` needs `EndStatistics` first (a return annotation), whose method
+    # builds a `SingleStatistics(Statistics)`; placed while `Statistics` waits for `EndStatistics`,
+    # the subclass came before its base (NameError)
+    _write(tmp_path, {
+        "trim/__init__.py": "",
+        "trim/stats.py": "from abc import ABC\n\n\n"
+                         "class EndStatistics:\n    def single(self):\n        return SingleStatistics(self)\n\n\n"
+                         "class Statistics(ABC):\n    def end_statistics(self) -> EndStatistics:\n"
+                         "        return EndStatistics()\n\n\n"
+                         "class SingleStatistics(Statistics):\n    def __init__(self, end):\n        self.end = end\n",
+        "trim/report.py": "from .stats import Statistics\n\n\n"
+                          "def describe(stats: Statistics):\n    \"\"\"Its class name.\"\"\"\n"
+                          "    return type(stats.end_statistics().single()).__name__\n",
+    })
+    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["trim.report.describe"]
+    ctx = rec.context_code
+    assert ctx.index("class Statistics(ABC)") < ctx.index("class SingleStatistics(Statistics)")
+    scope: dict = {}
+    exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
+    assert scope["describe"](scope["Statistics"]()) == "SingleStatistics"
