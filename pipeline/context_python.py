@@ -24,7 +24,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, cast
+from typing import Collection, Iterator, cast
 
 from parsers.python import ImportBinding, PyClass, PyFileSummary, PyFunction, summarize_python
 from parsers.source import SourceFile
@@ -641,12 +641,23 @@ def _render_namespace(node: dict) -> str:
     return f"types.SimpleNamespace({items})"
 
 
+def _refers_to(refs: list[_NameStep], stmts: Collection[_StmtStep]) -> bool:
+    """Whether one of these references is to a name bound by one of these statements."""
+    for r in refs:
+        if r.kind == _N_DEF:
+            if any(st in stmts for st in r.stmts):
+                return True
+        elif r.kind == _N_EXT_STMT and r.stmt in stmts:
+            return True
+    return False
+
+
 class ContextBuilder:
     """The closure of what one function needs, emitted in dependency order."""
 
     __slots__ = ("index", "home", "fn", "defined", "imports", "pieces", "done", "n_items", "n_bytes", "truncated",
                  "unresolved", "needs_types", "future", "after", "namespaces", "module_chains", "deferring", "placing",
-                 "waiting")
+                 "held", "after_steps")
 
     def __init__(self, index: RepoIndex, home: FileCtx | None, fn: PyFunction | None, defined: set[str]) -> None:
         self.index = index
@@ -662,8 +673,9 @@ class ContextBuilder:
         # per module name step, the chains read through it so far (its namespace holds their members)
         self.module_chains: dict[_NameStep, frozenset[tuple[str, ...]]] = {}
         self.deferring = False  # inside `_later`: everything goes after the function, in order
-        self.placing = 0  # depth of statements whose eager references are being placed (`_include`)
-        self.waiting: list[tuple[list[_NameStep], frozenset[tuple[str, ...]], set[str] | frozenset[str]]] = []
+        self.placing: set[_StmtStep] = set()  # statements whose eager references are being placed (`_include`)
+        self.held: dict[_StmtStep, None] = {}  # statements that need one of those: placed once they are
+        self.after_steps: set[_StmtStep] = set()  # the statements in `after`
         self.done: set = set()  # steps visited
         self.n_items = 0
         self.n_bytes = 0
@@ -796,7 +808,7 @@ class ContextBuilder:
     def include_statement(self, f: FileCtx, i: int) -> bool:
         return self._include(_stmt_step(f, i))
 
-    def _include(self, step: _StmtStep) -> bool:
+    def _include(self, step: _StmtStep, hold: bool = True) -> bool:
         done = self.done
         if step in done:
             return True
@@ -807,6 +819,14 @@ class ContextBuilder:
         if eager is None:
             _compile_stmt(self.index, step)
             eager = cast(list[_NameStep], step.eager)
+        if hold and (self.placing or self.held) and (_refers_to(eager, self.placing)
+                                                     or _refers_to(eager, self.held)):
+            # reached through what a statement being placed reads only when called, this one needs
+            # that statement itself (`class SingleStats(Stats)` while `Stats` waits for what its
+            # annotations name), or one held for that reason: it goes in once they are placed
+            done.discard(step)
+            self.held[step] = None
+            return True
         text = step.text
         n_bytes = self.n_bytes + len(text)  # budget_ok(), inlined: this runs for every item of every context
         if self.n_items >= MAX_CONTEXT_ITEMS or n_bytes > MAX_CONTEXT_BYTES:
@@ -817,26 +837,36 @@ class ContextBuilder:
         self.n_bytes = n_bytes
         # Names the function's own module defines need nothing from elsewhere.
         defined = self.defined if step.file is self.home else _NOTHING
-        self.placing += 1
+        self.placing.add(step)
         self._visit(eager, step.chains, defined)
-        self.placing -= 1
-        if defined and not self.deferring and any(r.name in defined for r in eager):
+        self.placing.discard(step)
+        if hold and self.held and _refers_to(eager, self.held):  # what it needs was held meanwhile
+            done.discard(step)
+            self.held[step] = None
+            self.n_items -= 1
+            self.n_bytes -= len(text)
+            return True
+        if not self.deferring and (defined and any(r.name in defined for r in eager)
+                                   or self.after_steps and _refers_to(eager, self.after_steps)):
+            # it runs the function's own definition, or what runs it: after the function
             self.after.append(text)
+            self.after_steps.add(step)
         else:
             self.pieces.append(text)
-        if self.placing:
-            # reached while placing what another statement needs first: what this one needs only
-            # when called waits until that statement is placed; visited now, it could bring in
-            # code that builds on the unplaced statement (`class SingleStats(Stats)` before `Stats`)
-            if step.lazy:
-                self.waiting.append((step.lazy, step.chains, defined))
-        else:
-            self._visit(step.lazy, step.chains, defined)
-            waiting = self.waiting
-            while waiting:
-                lazy, chains, later_defined = waiting.pop(0)
-                self._visit(lazy, chains, later_defined)
+        self._visit(step.lazy, step.chains, defined)
+        if self.held and not self.placing:
+            self._place_held()
         return True
+
+    def _place_held(self) -> None:
+        """The held statements, each after the held ones it needs (in holding order otherwise;
+        a cycle among them is broken at the first)."""
+        held = self.held
+        while held and not self.placing:
+            ready = (st for st in held if not _refers_to(cast(list, st.eager), [h for h in held if h is not st]))
+            first = next(ready, next(iter(held)))
+            del held[first]
+            self._include(first, hold=False)
 
     def _visit(self, refs: list[_NameStep], chains: frozenset[tuple[str, ...]],
                defined: set[str] | frozenset[str]) -> None:

@@ -466,3 +466,25 @@ def test_what_a_dependency_needs_only_when_called_comes_after_what_needs_it(tmp_
     scope: dict = {}
     exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
     assert scope["describe"](scope["Statistics"]()) == "SingleStatistics"
+
+
+def test_a_decorator_factory_runs_at_import_with_what_its_body_calls(tmp_path):
+    # skbio-style `@array_api_doc(...)`: the factory's body runs when the decorated function is
+    # defined, so what it calls (defined further down its file) must come before that function
+    _write(tmp_path, {
+        "comp/__init__.py": "",
+        "comp/_doc.py": "def doc_note(backends):\n    def deco(fn):\n"
+                        "        fn.__doc__ = (fn.__doc__ or '') + _section(backends)\n        return fn\n"
+                        "    return deco\n\n\n"
+                        "def _section(backends):\n    return '\\nBackends: ' + ', '.join(backends)\n",
+        "comp/ops.py": "from ._doc import doc_note\n\n\n"
+                       "@doc_note(['numpy', 'cupy'])\ndef closure(xs):\n    \"\"\"Proportions.\"\"\"\n"
+                       "    total = sum(xs)\n    return [x / total for x in xs]\n\n\n"
+                       "def centralize(rows):\n    \"\"\"Each row's proportions.\"\"\"\n"
+                       "    return [closure(r) for r in rows]\n",
+    })
+    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["comp.ops.centralize"]
+    scope: dict = {}
+    exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
+    assert scope["centralize"]([[1, 3]]) == [[0.25, 0.75]]
+    assert scope["closure"].__doc__.endswith("Backends: numpy, cupy")
