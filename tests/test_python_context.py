@@ -199,6 +199,16 @@ def _write(root, files: dict[str, str]) -> None:
         p.write_text(text)
 
 
+def _run(tmp_path, files: dict[str, str], name: str) -> tuple[FunctionRecord, dict]:
+    """The record `name` of a repository written from `files`, and the namespace of its context
+    run with the function inserted."""
+    _write(tmp_path, files)
+    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}[name]
+    scope: dict = {}
+    exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
+    return rec, scope
+
+
 def test_skeletons_keep_descriptor_decorators_and_constant_properties(tmp_path):
     """A large base class becomes a skeleton: `classproperty` members stay class properties
     (with their short bodies: they are constants read at class creation), other decorators go."""
@@ -345,7 +355,7 @@ def test_a_module_imported_inside_the_function_is_a_namespace_after_it(tmp_path)
 
 def test_a_module_level_assignment_reading_a_module_member_gets_that_member(tmp_path):
     # skbio-style: `DEFAULT_MISSING = _missing.DEFAULT_MISSING`, then a default argument uses it
-    _write(tmp_path, {
+    rec, scope = _run(tmp_path, {
         "meta/__init__.py": "",
         "meta/missing.py": "DEFAULT_MISSING = 'blank'\n",
         "meta/columns.py": "from meta import missing as _missing\n\n"
@@ -353,10 +363,7 @@ def test_a_module_level_assignment_reading_a_module_member_gets_that_member(tmp_
                            "def encode(values, scheme=DEFAULT_MISSING):\n"
                            "    \"\"\"Missing values of a metadata column encoded by a scheme.\"\"\"\n"
                            "    return [scheme if v is None else v for v in values]\n",
-    })
-    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["meta.columns.encode"]
-    scope: dict = {}
-    exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
+    }, "meta.columns.encode")
     assert scope["encode"](["a", None]) == ["a", "blank"]
 
 
@@ -407,7 +414,7 @@ def test_methods_have_the_real_constructor_as_a_callee(tmp_path):
 def test_a_module_read_by_several_callees_holds_every_member_they_read(tmp_path):
     # bioframe-style: ops.py's callees read `checks.is_cataloged` and `checks.is_bedframe`; the
     # one `checks` namespace of the context must hold both, not just the first reader's
-    _write(tmp_path, {
+    rec, scope = _run(tmp_path, {
         "ivk/__init__.py": "",
         "ivk/checks.py": "def is_bedframe(df):\n    return all(k in df for k in ('chrom', 'start', 'end'))\n\n\n"
                          "def is_cataloged(df, sizes):\n    return set(df['chrom']) <= set(sizes)\n",
@@ -417,10 +424,7 @@ def test_a_module_read_by_several_callees_holds_every_member_they_read(tmp_path)
         "ivk/extras.py": "from . import ops\n\n\n"
                          "def arms(df, sizes):\n    \"\"\"Check a frame.\"\"\"\n"
                          "    return ops.catalog_ok(df, sizes) and ops.bed_ok(df)\n",
-    })
-    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["ivk.extras.arms"]
-    scope: dict = {}
-    exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
+    }, "ivk.extras.arms")
     df = {"chrom": ["chr1"], "start": [0], "end": [5]}
     assert scope["arms"](df, {"chr1": 9}) is True
     assert scope["arms"](df, {"chr2": 9}) is False
@@ -449,7 +453,7 @@ def test_what_a_dependency_needs_only_when_called_comes_after_what_needs_it(tmp_
     # cutadapt-style: `Statistics` needs `EndStatistics` first (a return annotation), whose method
     # builds a `SingleStatistics(Statistics)`; placed while `Statistics` waits for `EndStatistics`,
     # the subclass came before its base (NameError)
-    _write(tmp_path, {
+    rec, scope = _run(tmp_path, {
         "trim/__init__.py": "",
         "trim/stats.py": "from abc import ABC\n\n\n"
                          "class EndStatistics:\n    def single(self):\n        return SingleStatistics(self)\n\n\n"
@@ -459,19 +463,16 @@ def test_what_a_dependency_needs_only_when_called_comes_after_what_needs_it(tmp_
         "trim/report.py": "from .stats import Statistics\n\n\n"
                           "def describe(stats: Statistics):\n    \"\"\"Its class name.\"\"\"\n"
                           "    return type(stats.end_statistics().single()).__name__\n",
-    })
-    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["trim.report.describe"]
+    }, "trim.report.describe")
     ctx = rec.context_code
     assert ctx.index("class Statistics(ABC)") < ctx.index("class SingleStatistics(Statistics)")
-    scope: dict = {}
-    exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
     assert scope["describe"](scope["Statistics"]()) == "SingleStatistics"
 
 
 def test_a_decorator_factory_runs_at_import_with_what_its_body_calls(tmp_path):
     # skbio-style `@array_api_doc(...)`: the factory's body runs when the decorated function is
     # defined, so what it calls (defined further down its file) must come before that function
-    _write(tmp_path, {
+    rec, scope = _run(tmp_path, {
         "comp/__init__.py": "",
         "comp/_doc.py": "def doc_note(backends):\n    def deco(fn):\n"
                         "        fn.__doc__ = (fn.__doc__ or '') + _section(backends)\n        return fn\n"
@@ -482,9 +483,6 @@ def test_a_decorator_factory_runs_at_import_with_what_its_body_calls(tmp_path):
                        "    total = sum(xs)\n    return [x / total for x in xs]\n\n\n"
                        "def centralize(rows):\n    \"\"\"Each row's proportions.\"\"\"\n"
                        "    return [closure(r) for r in rows]\n",
-    })
-    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["comp.ops.centralize"]
-    scope: dict = {}
-    exec(compile(insert(rec, ""), "ctx.py", "exec"), scope)
+    }, "comp.ops.centralize")
     assert scope["centralize"]([[1, 3]]) == [[0.25, 0.75]]
     assert scope["closure"].__doc__.endswith("Backends: numpy, cupy")
