@@ -17,6 +17,7 @@ RLIMIT_NPROC, hence `JAVA_MAX_PROCS`.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import textwrap
@@ -154,8 +155,10 @@ def run_harness(
         compiled = compile_java(program, sess, env_extra=env_extra)
         if compiled is not None and not compiled.ok:
             return compiled
-        return sess.run([_java("java"), *JVM_FLAGS, "-cp", ".", "Main", str(seed)], timeout=timeout,
-                        memory_mb=JAVA_MEMORY_MB, max_procs=JAVA_MAX_PROCS, env_extra=env_extra)
+        jars = java_classpath()
+        return sess.run([_java("java"), *JVM_FLAGS, "-cp", os.pathsep.join([".", *jars]), "Main", str(seed)],
+                        timeout=timeout, memory_mb=JAVA_MEMORY_MB, max_procs=JAVA_MAX_PROCS, env_extra=env_extra,
+                        readable=jars)
     finally:
         if own:
             sess.close()
@@ -168,8 +171,18 @@ def compile_java(program: str, session: SandboxSession, *, env_extra: Mapping[st
         return None
     session.write({"Main.java": program})
     javac_flags = [f"-J{f}" for f in JVM_FLAGS if not f.startswith("-XX:TieredStopAtLevel")]
-    return session.run([_java("javac"), *javac_flags, "-nowarn", "-encoding", "UTF-8", "-d", ".", "Main.java"],
-                       timeout=timeout, memory_mb=JAVA_MEMORY_MB, max_procs=JAVA_MAX_PROCS, env_extra=env_extra)
+    jars = java_classpath()
+    return session.run([_java("javac"), *javac_flags, "-nowarn", "-encoding", "UTF-8", "-cp",
+                        os.pathsep.join([".", *jars]), "-d", ".", "Main.java"],
+                       timeout=timeout, memory_mb=JAVA_MEMORY_MB, max_procs=JAVA_MAX_PROCS, env_extra=env_extra,
+                       readable=jars)
+
+
+def java_classpath() -> list[str]:
+    """The jars (or class directories) Java harnesses compile and run with besides their own
+    directory: those on the `CLASSPATH` environment variable, Java's own way to name a
+    repository's third-party libraries (slf4j, guava, vecmath for biojava)."""
+    return [os.path.abspath(p) for p in os.environ.get("CLASSPATH", "").split(os.pathsep) if p and p != "."]
 
 
 def _java(tool: str) -> str:

@@ -44,7 +44,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Mapping
+from typing import Literal, Mapping, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -396,7 +396,10 @@ class SandboxSession:
         max_open_files: int = 256,
         env_extra: Mapping[str, str] | None = None,
         network: bool = False,
+        readable: Sequence[str] = (),
     ) -> SandboxResult:
+        """Run `cmd` in the session's directory; `readable` are paths outside it the command
+        reads (a Java classpath's jars), made visible like the executable itself."""
         if not cmd:
             raise SandboxError("empty command")
         exe = cmd[0] if os.sep in cmd[0] else shutil.which(cmd[0], path=SAFE_PATH)
@@ -416,7 +419,7 @@ class SandboxSession:
             "nofile": max_open_files,
             "core": 0,
         }
-        full, popen_kw = self._command(cmd, limits, network)
+        full, popen_kw = self._command(cmd, limits, network, readable)
         started = time.monotonic()
         try:
             proc = subprocess.Popen(
@@ -454,7 +457,8 @@ class SandboxSession:
             isolation=self.isolation,
         )
 
-    def _command(self, cmd: list[str], limits: dict[str, int], network: bool) -> tuple[list[str], dict]:
+    def _command(self, cmd: list[str], limits: dict[str, int], network: bool,
+                 readable: Sequence[str] = ()) -> tuple[list[str], dict]:
         popen_kw: dict = {}
         prefix: list[str] = []
         prlimit = shutil.which("prlimit")
@@ -466,7 +470,7 @@ class SandboxSession:
             bw = [
                 shutil.which("bwrap") or "bwrap",
                 "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-                *exposures_for([cmd[0]]),
+                *exposures_for([cmd[0], *readable]),
                 "--bind", str(self.path), str(self.path), "--chdir", str(self.path),
                 "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session",
             ]

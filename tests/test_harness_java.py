@@ -197,3 +197,69 @@ def test_instances_from_parameterised_constructors_and_abstract_skeletons_valida
     assert not run_tests("java", trim.test_harness, mutant, trim.test_runs).passed
     mutant = records[1].code.replace("end - start + pad", "end - start + pad + 1")
     assert not run_tests("java", length.test_harness, mutant, length.test_runs).passed
+
+
+# ---------------------------------------------------------------- third-party libraries on CLASSPATH
+
+PHRED_LIB = """
+package org.example.qual;
+
+public final class Phred {
+    private Phred() {}
+
+    public static int score(char c) {
+        return c - 33;
+    }
+}
+"""
+LIB_CONTEXT = f"""
+package org.example.seq;
+
+import org.example.qual.Phred;
+
+public class QualityStats {{
+    {MARKER}
+}}
+"""
+MEAN_QUALITY = """
+public static double meanQuality(String qual) {
+    if (qual.isEmpty()) return 0.0;
+    int total = 0;
+    for (int i = 0; i < qual.length(); i++) total += Phred.score(qual.charAt(i));
+    return (double) total / qual.length();
+}
+"""
+
+
+@needs_jdk
+def test_third_party_jars_on_classpath_compile_with_the_harness(monkeypatch, tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    # a library jar in a directory every sandbox user can read (pytest's own is private)
+    lib = tempfile.mkdtemp(prefix="biocoder-lib-")
+    try:
+        os.chmod(lib, 0o755)
+        src = os.path.join(lib, "src", "org", "example", "qual")
+        os.makedirs(src)
+        with open(os.path.join(src, "Phred.java"), "w") as f:
+            f.write(PHRED_LIB)
+        classes = os.path.join(lib, "classes")
+        subprocess.run(["javac", "-d", classes, os.path.join(src, "Phred.java")], check=True)
+        jar = os.path.join(lib, "phred.jar")
+        if shutil.which("jar"):
+            subprocess.run(["jar", "cf", jar, "-C", classes, "."], check=True)
+            os.chmod(jar, 0o644)
+        else:  # a JDK without the jar tool: the class directory stands in for the jar
+            jar = classes
+        record = fx.java_record(MEAN_QUALITY, LIB_CONTEXT, class_name="org.example.seq.QualityStats")
+        monkeypatch.delenv("CLASSPATH", raising=False)
+        missing = validate_item(record)
+        assert missing.harness_reason.startswith(hc.CONTEXT_BROKEN) and "org.example.qual" in missing.harness_reason
+        monkeypatch.setenv("CLASSPATH", jar)
+        found = validate_item(record)
+        assert found.harness_validated, found.harness_reason
+    finally:
+        shutil.rmtree(lib, ignore_errors=True)
