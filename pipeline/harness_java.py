@@ -91,6 +91,7 @@ class JavaGen:
     implemented: dict[str, set[tuple[str, int]]] = field(default_factory=dict)  # class -> methods added to it (the item)
     helpers: list[str] = field(default_factory=list)
     counter: int = 0
+    building: set[str] = field(default_factory=set)  # classes whose constructor arguments are being made
 
     def qualify(self, t: str) -> str:
         """Nested repository classes by their path from Main (Outer.Inner)."""
@@ -265,12 +266,19 @@ class JavaGen:
                 + ") { throw new UnsupportedOperationException(); }" for mi in missing) + " }"
         if info.private:
             raise Unsupported(hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"{name}: private class {info.path}")
+        if info.path in self.building:
+            # a constructor that needs its own class, directly or through others (`Atom(Group)`,
+            # `Group(Atom[])`): an object graph this generator does not build
+            raise Unsupported(hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"{name}: {info.path} needs itself to be built")
         ctors = info.constructors or [[]]
         for params in sorted(ctors, key=len):
+            self.building.add(info.path)
             try:
                 args = ", ".join(self.expr(t, n) for t, n in params)
             except Unsupported:
                 continue
+            finally:
+                self.building.discard(info.path)
             if info.inner_of:
                 outer = self.known_classes.get(info.inner_of.split(".")[-1])
                 if outer is None or outer.constructors and [] not in outer.constructors:

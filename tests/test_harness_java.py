@@ -263,3 +263,37 @@ def test_third_party_jars_on_classpath_compile_with_the_harness(monkeypatch, tmp
         assert found.harness_validated, found.harness_reason
     finally:
         shutil.rmtree(lib, ignore_errors=True)
+
+
+RECURSIVE_CONTEXT = f"""
+package org.example.tree;
+
+public class Trees {{
+    {MARKER}
+}}
+
+class Node {{
+    Node parent;
+
+    public Node(Node parent) {{
+        this.parent = parent;
+    }}
+}}
+"""
+DEPTH = """
+public static int depth(Node node) {
+    int d = 0;
+    while (node != null) {
+        d++;
+        node = node.parent;
+    }
+    return d;
+}
+"""
+
+
+def test_a_constructor_needing_its_own_class_is_an_unconstructible_object():
+    # biojava's Atom/Group graph made the generator recurse without end (a RecursionError)
+    plan = hj.generate(fx.java_record(DEPTH, RECURSIVE_CONTEXT, class_name="org.example.tree.Trees"))
+    assert isinstance(plan, hc.Untestable) and plan.reason == hc.NEEDS_UNCONSTRUCTIBLE_OBJECT
+    assert "Node" in plan.detail
