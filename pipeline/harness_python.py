@@ -739,18 +739,21 @@ def literal_values(fn: ast.AST, tree: ast.Module) -> dict[str, list[str]]:
 MAX_KEYS = 12
 
 
+def _read_from(node: ast.AST) -> str | None:
+    """The name (`p`) or instance attribute (`self.x`) an expression reads a value from, as the
+    body-reading rules below key it."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return "self." + node.attr
+    return None
+
+
 def subscript_keys(fn: ast.AST) -> dict[str, list[str]]:
     """Per parameter name (or `self.x` attribute), the string keys the body reads from it:
     `p["chrom"]`, `p[["start", "end"]]`, `p.get("SVTYPE")`, `"SVTYPE" in p`; as reprs, in
     first-seen order. A dict or a data frame for that parameter should hold them."""
     found: dict[str, list[str]] = {}
-
-    def owner(node: ast.AST) -> str | None:
-        if isinstance(node, ast.Name):
-            return node.id
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
-            return "self." + node.attr
-        return None
 
     def add(who: str | None, keys: list) -> None:
         if who is None:
@@ -769,13 +772,13 @@ def subscript_keys(fn: ast.AST) -> dict[str, list[str]]:
 
     for node in ast.walk(fn):
         if isinstance(node, ast.Subscript):
-            add(owner(node.value), strings(node.slice))
+            add(_read_from(node.value), strings(node.slice))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
                 "get", "pop", "setdefault") and node.args and isinstance(node.args[0], ast.Constant):
-            add(owner(node.func.value), [node.args[0].value])
+            add(_read_from(node.func.value), [node.args[0].value])
         elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) \
                 and isinstance(node.left, ast.Constant):
-            add(owner(node.comparators[0]), [node.left.value])
+            add(_read_from(node.comparators[0]), [node.left.value])
     return {k: v[:MAX_KEYS] for k, v in found.items() if v}
 
 
@@ -788,12 +791,8 @@ def attribute_reads(fn: ast.AST) -> dict[str, list[str]]:
     for node in ast.walk(fn):
         if not isinstance(node, ast.Attribute) or id(node) in called or not isinstance(node.ctx, ast.Load):
             continue
-        base = node.value
-        if isinstance(base, ast.Name) and base.id not in ("self", "cls"):
-            who = base.id
-        elif isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self":
-            who = "self." + base.attr
-        else:
+        who = _read_from(node.value)
+        if who is None or who in ("self", "cls"):
             continue
         if not node.attr.startswith("__") and node.attr not in found.setdefault(who, []):
             found[who].append(node.attr)
@@ -812,11 +811,9 @@ def indexed_reads(fn: ast.AST) -> set[str]:
             continue  # `p["chrom"]`: a key (see `subscript_keys`)
         if isinstance(index, (ast.Tuple, ast.List)):
             continue  # `m[i, j]`, `df[["a", "b"]]`
-        base = node.value
-        if isinstance(base, ast.Name):
-            found.add(base.id)
-        elif isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id == "self":
-            found.add("self." + base.attr)
+        who = _read_from(node.value)
+        if who is not None:
+            found.add(who)
     return found
 
 
@@ -1312,9 +1309,10 @@ def _is_stub(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 def expand_methods(context: str, record: FunctionRecord) -> str:
     """`context` with the stubbed sibling methods (`def m(self, x): ...`) of the function's class,
     and its placeholder `__init__`, replaced by their real source from `record.callees` (kind
-    "method"), and sibling methods the skeleton leaves out (called only by other siblings) added
-    above the marker, so the reference does not run against placeholders. The context unchanged when there is nothing to expand or
-    the expanded one does not parse."""
+    "method"), sibling methods the skeleton leaves out (called only by other siblings) added
+    above the marker, and the file imports those sources read: the reference does not run
+    against placeholders. The context unchanged when there is nothing to expand or the
+    expanded one does not parse."""
     methods = [c for c in record.callees if c.kind == "method" and c.name != record.name]
     if not methods:
         return context
@@ -1394,7 +1392,7 @@ def _file_imports_for(sources: list[str], record: FunctionRecord, tree: ast.Modu
     bound: set[str] = set()
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            bound |= {a.asname or a.name.split(".")[0] for a in node.names}
+            bound |= _import_binds(node)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -1409,10 +1407,14 @@ def _file_imports_for(sources: list[str], record: FunctionRecord, tree: ast.Modu
             continue
         if isinstance(node, ast.ImportFrom) and (node.level or node.module == "__future__"):
             continue
-        if isinstance(node, (ast.Import, ast.ImportFrom)) and any(
-                (a.asname or a.name.split(".")[0]) in wanted for a in node.names):
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and _import_binds(node) & wanted:
             out += ["try:", *("    " + ln for ln in stmt.split("\n")), "except ImportError:", "    pass"]
     return out
+
+
+def _import_binds(node: ast.Import | ast.ImportFrom) -> set[str]:
+    """The names an import statement binds (`import os.path` binds `os`)."""
+    return {a.asname or a.name.split(".")[0] for a in node.names}
 
 
 # ---------------------------------------------------------------- entry point
