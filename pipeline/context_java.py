@@ -668,16 +668,17 @@ class MethodContext:
             if imp.static and imp.wildcard:
                 res = self.ix._external(imp.name, imp)
                 if res.kind == "repo":
-                    if self.ix.fields_named(res.key, name) or self.ix.methods_named(res.key, name):
+                    if self.ix.fields_named(res.key, name) or self.ix.methods_named(res.key, name) \
+                            or name in self.ix.type(res.key).enum_constant_names:
                         return imp, res
                 elif res.kind == "jdk":
                     if name in _JDK_STATIC_HINTS.get(imp.name, ()):
                         return imp, res
         return None
 
-    def _type_of_var(self, var: str) -> tuple[str, TKey] | None:
+    def _type_of_var(self, var: str, field_only: bool = False) -> tuple[str, TKey] | None:
         refs = self.m.refs
-        if var in refs.locals:
+        if var in refs.locals and not field_only:
             return refs.locals[var], self.key
         found = self.field_in_chain(var)
         if found:
@@ -737,7 +738,8 @@ class MethodContext:
                 continue
             owner_key = None
             var = recv[5:] if recv.startswith("this.") else recv
-            tv = self._type_of_var(var) if "." not in var else None
+            # `this.x` is the field even where a local `x` shadows it
+            tv = self._type_of_var(var, field_only=recv.startswith("this.")) if "." not in var else None
             if tv is not None and tv[0] in ("", "var"):
                 loose_calls.add(name)  # lambda parameter or `var`: type not written
             elif tv is not None:
@@ -779,6 +781,9 @@ class MethodContext:
                     f = self.ix.fields_named(res.key, name)
                     if f:
                         self.use_field(f[0], f[1], name)
+                    elif name in self.ix.type(res.key).enum_constant_names:
+                        self.plan.type_plan(res.key)
+                        self._level_for(res.key)
                 else:
                     plan.levels.add("stdlib" if res.kind == "jdk" else "third_party")
                 continue
@@ -1238,8 +1243,8 @@ class MethodContext:
                 args.append("null")
             elif ptype in PRIMITIVES:
                 args.append(f"({ptype}) {_default_value(ptype)}" if ptype != "boolean" else "false")
-            else:
-                args.append(f"({_ANNOT_RE.sub('', ptype).strip()}) null")
+            else:  # a raw cast: the superclass's type parameters mean nothing in the subclass
+                args.append(f"({_strip_type_args(_ANNOT_RE.sub('', ptype).strip())}) null")
         return f" super({', '.join(args)});"
 
     # -------------------------------------------------------------- skeleton (Callee.source)
@@ -1261,6 +1266,14 @@ class MethodContext:
         out += ["    " + jf.types[ni].header + " ... }" for ni in t.nested]
         out.append("}")
         return "\n".join(out)
+
+
+def _strip_type_args(type_text: str) -> str:
+    """`CompoundSet<C>[]` -> `CompoundSet[]`: the erasure, keeping qualification and array dimensions."""
+    prev = None
+    while prev != type_text:
+        prev, type_text = type_text, re.sub(r"<[^<>]*>", "", type_text)
+    return type_text
 
 
 def _default_value(type_text: str) -> str:

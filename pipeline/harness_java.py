@@ -1,6 +1,6 @@
 """Generate a test harness for a Java item.
 
-`Main.java` = the item's context (package line dropped, public top-level types made
+`Main.java` = the item's context (its package line kept, public top-level types made
 package-private, so `Main` is the only public class) followed by `public class Main`: it seeds
 a `java.util.Random` with args[0], builds the arguments (primitives, boxed types, String with
 domain-aware content chosen by parameter name, arrays, List/Set/Map of those, repository classes
@@ -301,6 +301,7 @@ class ClassInfo:
     abstract_members: bool = False  # declares abstract methods (an anonymous subclass would not compile)
     type_params: list[str] = field(default_factory=list)  # declared type variables, in order
     supertypes: list[str] = field(default_factory=list)  # extends/implements clauses, as written
+    superclass: str | None = None  # a class's `extends` type (also among supertypes)
     methods: list["MethodInfo"] = field(default_factory=list)  # declared methods (signatures)
 
 
@@ -328,6 +329,27 @@ JDK_ABSTRACT: dict[str, tuple[list[str], list[MethodInfo]]] = {
     "Closeable": ([], [MethodInfo("close", "void", [], True)]),
     "CharSequence": ([], [MethodInfo("length", "int", [], True), MethodInfo("charAt", "char", [("int", "i")], True),
                           MethodInfo("subSequence", "CharSequence", [("int", "a"), ("int", "b")], True)]),
+    "Function": (["T", "R"], [MethodInfo("apply", "R", [("T", "t")], True)]),
+    "BiFunction": (["T", "U", "R"], [MethodInfo("apply", "R", [("T", "t"), ("U", "u")], True)]),
+    "Supplier": (["T"], [MethodInfo("get", "T", [], True)]),
+    "Consumer": (["T"], [MethodInfo("accept", "void", [("T", "t")], True)]),
+    "Predicate": (["T"], [MethodInfo("test", "boolean", [("T", "t")], True)]),
+    # abstract JDK classes repositories extend (a JDK superclass not listed is taken as concrete)
+    "InputStream": ([], [MethodInfo("read", "int", [], True)]),
+    "OutputStream": ([], [MethodInfo("write", "void", [("int", "b")], True)]),
+    "Reader": ([], [MethodInfo("read", "int", [("char[]", "b"), ("int", "off"), ("int", "len")], True),
+                    MethodInfo("close", "void", [], True)]),
+    "Writer": ([], [MethodInfo("write", "void", [("char[]", "b"), ("int", "off"), ("int", "len")], True),
+                    MethodInfo("flush", "void", [], True), MethodInfo("close", "void", [], True)]),
+    "AbstractCollection": (["E"], [MethodInfo("iterator", "java.util.Iterator<E>", [], True),
+                                   MethodInfo("size", "int", [], True)]),
+    "AbstractSet": (["E"], [MethodInfo("iterator", "java.util.Iterator<E>", [], True),
+                            MethodInfo("size", "int", [], True)]),
+    "AbstractList": (["E"], [MethodInfo("get", "E", [("int", "i")], True), MethodInfo("size", "int", [], True)]),
+    "AbstractMap": (["K", "V"], [MethodInfo("entrySet", "java.util.Set<java.util.Map.Entry<K, V>>", [], True)]),
+    "Number": ([], [MethodInfo(n, t, [], True) for n, t in (("intValue", "int"), ("longValue", "long"),
+                                                           ("floatValue", "float"), ("doubleValue", "double"))]),
+    "TimerTask": ([], [MethodInfo("run", "void", [], True)]),
 }
 
 
@@ -390,9 +412,11 @@ def scan_classes(source: str) -> dict[str, ClassInfo]:
                              inner_of=outer.path if outer and "static" not in mods and kind == "class"
                              and outer.kind not in ("interface", "annotation") else None)
             hdr = clean[m.end(): clean.find("{", m.end())]
-            if info.abstract and re.search(r"\bimplements\b", hdr):
+            if info.abstract and re.search(r"\b(?:implements|extends)\b", hdr):
                 info.abstract_members = True  # inherited abstract methods an anonymous subclass would lack
             info.type_params, info.supertypes = _header_types(hdr)
+            if kind == "class" and re.match(r"\s*(?:<.*>)?\s*extends\b", hdr, re.S) and info.supertypes:
+                info.superclass = info.supertypes[0]
             if kind == "record":
                 if "(" in hdr:
                     info.constructors.append(_split_params(hdr[hdr.index("(") + 1: hdr.rindex(")")]))
@@ -491,7 +515,7 @@ def abstract_methods(info: ClassInfo, classes: Mapping[str, ClassInfo], implemen
     done = set(implemented)
     seen: set[str] = set()
 
-    def visit(name: str, args: list[str], concrete_chain: bool) -> None:
+    def visit(name: str, args: list[str], concrete_chain: bool, superclass: bool = False) -> None:
         base = _strip_generics(name).split(".")[-1] if name not in JDK_ABSTRACT else name
         key = base + "<" + ",".join(args) + ">"
         if key in seen:
@@ -505,6 +529,8 @@ def abstract_methods(info: ClassInfo, classes: Mapping[str, ClassInfo], implemen
             tvars, jdk_methods = JDK_ABSTRACT.get(base) or JDK_ABSTRACT[_strip_generics(name)]
             mapping = {v: (args[i] if i < len(args) else "Object") for i, v in enumerate(tvars)}
             methods, supers = jdk_methods, []
+        elif superclass:
+            return  # a library class extended: most are concrete (Exception, HashMap, Thread)
         else:
             raise Unsupported(hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"supertype {name} not in the context")
         interface = cls is None or cls.kind == "interface"
@@ -517,8 +543,10 @@ def abstract_methods(info: ClassInfo, classes: Mapping[str, ClassInfo], implemen
             if k not in done and k not in found:
                 found[k] = MethodInfo(mi.name, _substitute(mi.return_type, mapping),
                                       [(_substitute(t, mapping), n) for t, n in mi.params], True)
+        superclass_of = cls.superclass if cls is not None else None
         for sup in supers:
-            visit(sup, [_substitute(a, mapping) for a in _type_args(sup)], concrete_chain and not interface)
+            visit(sup, [_substitute(a, mapping) for a in _type_args(sup)], concrete_chain and not interface,
+                  superclass=superclass_of is not None and sup == _substitute(superclass_of, mapping))
 
     visit(info.name, [], True)
     return [mi for k, mi in found.items() if k not in done]
@@ -799,11 +827,10 @@ class H {
 
 
 def _prepare_context(context: str) -> str:
-    """Drop the package line; make public top-level types package-private (Main is the public one)."""
+    """Make public top-level types package-private (Main is the public one). The package line
+    stays: static imports of the unit's own types (`import static pkg.Enum.*`) need it."""
     out = []
     for line in context.split("\n"):
-        if re.match(r"\s*package\s+[\w.]+\s*;", line):
-            continue
         m = re.match(r"^((?:@\w+(?:\([^)]*\))?\s+)*)public\s+((?:(?:abstract|final|sealed|non-sealed|strictfp|static)\s+)*"
                      r"(?:class|interface|enum|record|@interface)\b)", line)
         if m:

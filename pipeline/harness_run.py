@@ -6,7 +6,9 @@ takes one argument, a seed, and prints what the solution computes on inputs draw
 
 - Python: `main.py`, run as `<python> main.py <seed>` (python defaults to `sys.executable`).
 - Java: `Main.java`, compiled once per program with `javac -d . Main.java`, then
-  `java -cp . Main <seed>` per seed, all inside the sandbox.
+  `java -cp . Main <seed>` per seed, all inside the sandbox. A program that declares a package
+  (the repository's, so that its static imports of same-package types compile) runs as
+  `pkg.Main`.
 
 JVM limits: the JVM reserves far more address space than it uses (heap, code cache,
 metaspace, thread stacks), so RLIMIT_AS is loosened to `JAVA_MEMORY_MB` while the JVM is told
@@ -18,6 +20,7 @@ RLIMIT_NPROC, hence `JAVA_MAX_PROCS`.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -156,7 +159,8 @@ def run_harness(
         if compiled is not None and not compiled.ok:
             return compiled
         jars = java_classpath()
-        return sess.run([_java("java"), *JVM_FLAGS, "-cp", os.pathsep.join([".", *jars]), "Main", str(seed)],
+        return sess.run([_java("java"), *JVM_FLAGS, "-cp", os.pathsep.join([".", *jars]), java_main_class(program),
+                         str(seed)],
                         timeout=timeout, memory_mb=JAVA_MEMORY_MB, max_procs=JAVA_MAX_PROCS, env_extra=env_extra,
                         readable=jars)
     finally:
@@ -167,7 +171,7 @@ def run_harness(
 def compile_java(program: str, session: SandboxSession, *, env_extra: Mapping[str, str] | None = None,
                  timeout: float = JAVA_COMPILE_TIMEOUT) -> SandboxResult | None:
     """Compile Main.java in `session` unless Main.class is there already (then None)."""
-    if (session.path / "Main.class").exists():
+    if (session.path.joinpath(*java_main_class(program).split(".")).with_suffix(".class")).exists():
         return None
     session.write({"Main.java": program})
     javac_flags = [f"-J{f}" for f in JVM_FLAGS if not f.startswith("-XX:TieredStopAtLevel")]
@@ -176,6 +180,18 @@ def compile_java(program: str, session: SandboxSession, *, env_extra: Mapping[st
                         os.pathsep.join([".", *jars]), "-d", ".", "Main.java"],
                        timeout=timeout, memory_mb=JAVA_MEMORY_MB, max_procs=JAVA_MAX_PROCS, env_extra=env_extra,
                        readable=jars)
+
+
+_PACKAGE_LINE = re.compile(r"^[ \t]*package[ \t]+([\w.]+)[ \t]*;", re.M)
+
+
+def java_main_class(program: str) -> str:
+    """`Main`, or `pkg.Main` when the program declares `package pkg;` (its first declaration)."""
+    m = _PACKAGE_LINE.search(program)
+    if m is None or re.search(r"^[ \t]*(?:import|(?:public[ \t]+)?(?:abstract[ \t]+|final[ \t]+)*(?:class|interface|enum))\b",
+                              program[:m.start()], re.M):
+        return "Main"
+    return m.group(1) + ".Main"
 
 
 def java_classpath() -> list[str]:

@@ -8,6 +8,7 @@ import pytest
 import harness_fixtures as fx
 from pipeline import harness_common as hc
 from pipeline import harness_java as hj
+from pipeline import harness_run
 from pipeline.harness_run import run_tests
 from pipeline.records import MARKER
 from pipeline.validate import validate_item, validate_items
@@ -81,7 +82,9 @@ def _static(code: str):
 def test_program_shape():
     plan = hj.generate(_static(GC_COUNT))
     assert isinstance(plan, hc.HarnessPlan)
-    assert "package " not in plan.program
+    # the package stays (static imports of the unit's own types need it): Main runs as pkg.Main
+    assert plan.program.startswith("package org.example.seq;")
+    assert harness_run.java_main_class(plan.program) == "org.example.seq.Main"
     assert "public class Main" in plan.program
     assert "public class SeqUtils" not in plan.program and "class SeqUtils" in plan.program
     assert hc.marker_count(plan.program) == 1
@@ -197,6 +200,72 @@ def test_instances_from_parameterised_constructors_and_abstract_skeletons_valida
     assert not run_tests("java", trim.test_harness, mutant, trim.test_runs).passed
     mutant = records[1].code.replace("end - start + pad", "end - start + pad + 1")
     assert not run_tests("java", length.test_harness, mutant, length.test_runs).passed
+
+
+STATIC_IMPORT_CONTEXT = f"""
+package org.example.seq;
+
+import static org.example.seq.Base.*;
+
+class BaseCounter {{
+    {MARKER}
+}}
+
+enum Base {{
+    A, C, G, T;
+}}
+"""
+COUNT_GC_BASES = """
+public static int countStrong(String seq) {
+    int n = 0;
+    for (int i = 0; i < seq.length(); i++) {
+        Base b = Base.valueOf(String.valueOf(seq.charAt(i)));
+        if (b == G || b == C) n++;
+    }
+    return n;
+}
+"""
+
+
+@needs_jdk
+def test_static_import_of_a_same_package_type_compiles_in_the_harness():
+    # `import static pkg.Base.*` needs the unit's package: the harness keeps it and runs pkg.Main
+    rec = fx.java_record(COUNT_GC_BASES, STATIC_IMPORT_CONTEXT, class_name="org.example.seq.BaseCounter")
+    out = validate_item(rec)
+    assert out.harness_validated, out.harness_reason
+    mutant = rec.code.replace("b == G || b == C", "b == G")
+    assert not run_tests("java", out.test_harness, mutant, out.test_runs).passed
+
+
+STREAM_CONTEXT = f"""
+package org.example.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+abstract class FastqStream extends InputStream {{
+    private int pos;
+    private String buffer;
+    {MARKER}
+}}
+"""
+REMAINING = """
+public int remaining() {
+    if (buffer == null) return 0;
+    return buffer.length() + pos;
+}
+"""
+
+
+@needs_jdk
+def test_abstract_skeleton_of_an_abstract_jdk_class_implements_its_abstract_methods():
+    # `extends InputStream`: the anonymous subclass must implement read(), or javac refuses it
+    rec = fx.java_record(REMAINING, STREAM_CONTEXT, class_name="org.example.io.FastqStream")
+    plan = hj.generate(rec)
+    assert isinstance(plan, hc.HarnessPlan), plan
+    assert "public int read() { throw new UnsupportedOperationException(); }" in plan.program
+    out = validate_item(rec)
+    assert out.harness_validated, out.harness_reason
 
 
 # ---------------------------------------------------------------- third-party libraries on CLASSPATH

@@ -206,6 +206,43 @@ public class VcfReader {
     }
 }
 ''',
+    # a local shadowing the field a call goes through (`this.seq.getId()`)
+    "core/src/main/java/org/bio/core/Read.java": '''package org.bio.core;
+
+public class Read {
+    private Sequence seq;
+
+    public String label() {
+        String seq = this.seq == null ? "" : this.seq.getId();
+        return seq + "/1";
+    }
+}
+''',
+    # a stub constructor's super(...) call must not name the superclass's type parameters
+    "core/src/main/java/org/bio/core/Track.java": '''package org.bio.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+abstract class AbstractTrack<C extends CharSequence> {
+    protected AbstractTrack(String name, List<C> items) { }
+}
+
+public class Track extends AbstractTrack<String> {
+    public Track(String name) { super(name, new ArrayList<String>()); }
+
+    public int width(int x) { return x + 1; }
+}
+''',
+    # enum constants through a static wildcard import of a same-package enum
+    "core/src/main/java/org/bio/core/Strands.java": '''package org.bio.core;
+
+import static org.bio.core.Strand.*;
+
+public final class Strands {
+    static Strand flip(Strand s) { return s == PLUS ? MINUS : PLUS; }
+}
+''',
     "io/src/main/java/org/bio/io/Broken.java": '''package org.bio.io;
 
 public class Broken {
@@ -235,7 +272,7 @@ def records(repo_root):
 
 def test_stats_and_ids(records):
     recs, stats = records
-    assert stats.files["java"] == 7 and stats.files_with_errors["java"] == 1
+    assert stats.files["java"] == 10 and stats.files_with_errors["java"] == 1
     assert stats.functions["java"] == len(recs)
     r = recs["org.bio.core.Scoring.align(String,String,int)"]
     assert r.language == "java" and r.module == "org.bio.core" and r.class_name == "org.bio.core.Scoring"
@@ -357,6 +394,9 @@ COMPILE = [
     "org.bio.core.Feature.overlaps(Feature,Feature)",
     "org.bio.core.Interval.Interval(String,int,int)",
     "org.bio.core.Interval.shift(int)",
+    "org.bio.core.Read.label()",
+    "org.bio.core.Track.width(int)",
+    "org.bio.core.Strands.flip(Strand)",
     "org.bio.io.VcfReader.next()",
     "org.bio.io.VcfReader.refAltScore(String)",
     "org.bio.io.VcfReader.strandOf(String)",
