@@ -1232,7 +1232,10 @@ class MethodContext:
         st = sjf.types[sup.key[1]]
         nargs = jm.refs.calls and next((n for r, nm, n in jm.refs.calls if nm == "<init>" and r == "super"), None)
         ctors = [sjf.methods[mi] for mi in st.methods if sjf.methods[mi].kind == "constructor"]
-        target = next((c for c in ctors if len(c.parameters) == nargs), ctors[0] if ctors else None)
+        # of the same arity, one whose checked exceptions the stub may throw (it declares the real ones)
+        same = [c for c in ctors if len(c.parameters) == nargs]
+        target = next((c for c in same if set(c.throws) <= set(jm.throws)), same[0] if same else
+                      ctors[0] if ctors else None)
         if target is None:
             return ""
         args = []

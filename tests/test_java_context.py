@@ -225,11 +225,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 abstract class AbstractTrack<C extends CharSequence> {
-    protected AbstractTrack(String name, List<C> items) { }
+    protected AbstractTrack(String name, List<C> items) throws java.io.IOException { }
+    protected AbstractTrack(StringBuilder name, List<C> items) { }
 }
 
 public class Track extends AbstractTrack<String> {
-    public Track(String name) { super(name, new ArrayList<String>()); }
+    public Track(String name) throws java.io.IOException { super(name, new ArrayList<String>()); }
+    public Track(StringBuilder name) { super(name, new ArrayList<String>()); }
 
     public int width(int x) { return x + 1; }
 }
