@@ -27,7 +27,7 @@ from typing import Callable, Iterator
 from parsers.java import JavaField, JavaFile, JavaImport, JavaMethod, JavaType, doc_words, erase, parse_java
 from parsers.source import SourceFile
 from pipeline.extract import ExtractStats, RepoInfo
-from pipeline.java_jdk import JDK_JAVAX_PACKAGES, JDK_TYPES
+from pipeline.java_jdk import JDK_ABSTRACT_METHODS, JDK_JAVAX_PACKAGES, JDK_TYPES
 from pipeline.records import (
     Callee, ClassContext, FunctionRecord, ImportUse, Member, Parameter, MARKER, permalink, record_id,
 )
@@ -830,6 +830,8 @@ class MethodContext:
         for _round in range(6):
             pending = [k for k in list(plan.types) if k not in done]
             if not pending:
+                pending = self._implement_inherited(done)
+            if not pending:
                 break
             for key in pending:
                 done.add(key)
@@ -854,6 +856,58 @@ class MethodContext:
                 self._apply(self._effects(key, tp), tp, done, need_imports)
         self.plan.extra_imports = list(need_imports)
         return self.render()
+
+    def _implement_inherited(self, done: set[TKey]) -> list[TKey]:
+        """An instantiated class must not be abstract: the methods its supertypes leave abstract
+        in the unit (the rendered methods of repository interfaces and abstract classes, and the
+        JDK's, such as `Iterable.iterator()`) are given to the classes of its superclass chain that
+        implement them. Returns the types whose plans grew (taken out of `done`)."""
+        ix, types = self.ix, self.plan.types
+        grew: list[TKey] = []
+        for key in list(types):
+            t = ix.type(key)
+            if t.kind != "class" or "abstract" in t.modifiers or not self._instantiated(t.name):
+                continue
+            chain = [key]  # the class and its repository superclasses
+            while len(chain) < MAX_SUPER_DEPTH:
+                sup = ix.type(chain[-1]).superclass
+                res = ix.resolve_type(erase_keep_dots(sup), chain[-1], inherit=False) if sup else None
+                if res is None or res.kind != "repo" or res.key is None or res.key in chain:
+                    break
+                chain.append(res.key)
+            required: set[str] = set()
+            seen: set[TKey] = set()
+            stack = list(chain)
+            while stack:
+                k = stack.pop()
+                if k in seen:
+                    continue
+                seen.add(k)
+                kt = ix.type(k)
+                for s in ([kt.superclass] if kt.superclass else []) + kt.interfaces:
+                    res = ix.resolve_type(erase_keep_dots(s), k, inherit=False)
+                    if res.kind == "repo" and res.key is not None:
+                        stack.append(res.key)
+                    elif res.kind in ("jdk", "java.lang"):
+                        jdk = JDK_ABSTRACT_METHODS.get(erase_keep_dots(s).rsplit(".", 1)[-1])
+                        if jdk:
+                            required.update(m[0] for m in jdk[1])
+                tp = types.get(k)
+                if tp is not None and k != key:
+                    kf = ix.files[k[0]]
+                    required.update(n for n in tp.methods for mi in ix.info(k).by_name.get(n, ())
+                                    if _declared_abstract(kt, kf.methods[mi]))
+            for name in sorted(required):
+                for c in chain:
+                    cf, ct = ix.files[c[0]], ix.type(c)
+                    if any(not _declared_abstract(ct, cf.methods[mi]) for mi in ix.info(c).by_name.get(name, ())):
+                        tp = self.plan.type_plan(c)
+                        if name not in tp.methods:
+                            tp.methods.add(name)
+                            done.discard(c)
+                            grew.append(c)
+                        break
+        return grew
 
     def _own(self, key: TKey, tp: TypePlan) -> int:
         """The method being extracted when `key` declares it and its plan would render it (it is
@@ -1208,8 +1262,7 @@ class MethodContext:
             return f"{' '.join(mods) + ' ' if mods else ''}{tparams}{t.name}({params}){throws} {{{call} }}"
         abstract_ok = t.kind == "interface" or (t.kind == "class" and (
             "abstract" in t.modifiers or ((t.superclass or t.interfaces) and not self._instantiated(t.name))))
-        is_abstract = ("abstract" in mods or (t.kind == "interface" and not ({"default", "static", "private"} & set(mods))))
-        if is_abstract and abstract_ok:
+        if _declared_abstract(t, jm) and abstract_ok:
             mods = [m for m in mods if m != "default"]
             return f"{' '.join(mods) + ' ' if mods else ''}{tparams}{jm.return_type} {jm.name}({params}){throws};"
         mods = [m for m in mods if m != "abstract"]
@@ -1269,6 +1322,12 @@ class MethodContext:
         out += ["    " + jf.types[ni].header + " ... }" for ni in t.nested]
         out.append("}")
         return "\n".join(out)
+
+
+def _declared_abstract(t: JavaType, jm: JavaMethod) -> bool:
+    """`abstract`, or an interface method that is not default, static or private."""
+    return "abstract" in jm.modifiers or (
+        t.kind == "interface" and not ({"default", "static", "private"} & set(jm.modifiers)))
 
 
 def _strip_type_args(type_text: str) -> str:

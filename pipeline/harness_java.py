@@ -22,6 +22,7 @@ from typing import Any, Mapping
 
 from pipeline import harness_common as hc
 from pipeline.harness_common import HarnessPlan, Untestable
+from pipeline.java_jdk import JDK_ABSTRACT_METHODS
 from pipeline.records import MARKER, FunctionRecord
 
 _PRIMITIVES = {"int", "long", "short", "byte", "double", "float", "boolean", "char"}
@@ -313,43 +314,12 @@ class MethodInfo:
     abstract: bool  # no body (interface method without default/static, or `abstract`)
 
 
-# Abstract methods of JDK supertypes a skeleton class may declare (`implements Comparable<T>`);
-# type variables by position. Marker interfaces have none. A supertype not here and not in the
-# context makes the class unconstructible.
+# Abstract methods of JDK supertypes (pipeline.java_jdk.JDK_ABSTRACT_METHODS) as MethodInfo.
+# Marker interfaces have none. A supertype not here and not in the context makes the class
+# unconstructible, unless it is a superclass (taken as concrete).
 JDK_ABSTRACT: dict[str, tuple[list[str], list[MethodInfo]]] = {
-    "Serializable": ([], []), "java.io.Serializable": ([], []), "Cloneable": ([], []), "RandomAccess": ([], []),
-    "Object": ([], []),
-    "Comparable": (["T"], [MethodInfo("compareTo", "int", [("T", "o")], True)]),
-    "Iterable": (["T"], [MethodInfo("iterator", "java.util.Iterator<T>", [], True)]),
-    "Iterator": (["T"], [MethodInfo("hasNext", "boolean", [], True), MethodInfo("next", "T", [], True)]),
-    "Comparator": (["T"], [MethodInfo("compare", "int", [("T", "a"), ("T", "b")], True)]),
-    "Runnable": ([], [MethodInfo("run", "void", [], True)]),
-    "Callable": (["V"], [MethodInfo("call", "V", [], True)]),
-    "AutoCloseable": ([], [MethodInfo("close", "void", [], True)]),
-    "Closeable": ([], [MethodInfo("close", "void", [], True)]),
-    "CharSequence": ([], [MethodInfo("length", "int", [], True), MethodInfo("charAt", "char", [("int", "i")], True),
-                          MethodInfo("subSequence", "CharSequence", [("int", "a"), ("int", "b")], True)]),
-    "Function": (["T", "R"], [MethodInfo("apply", "R", [("T", "t")], True)]),
-    "BiFunction": (["T", "U", "R"], [MethodInfo("apply", "R", [("T", "t"), ("U", "u")], True)]),
-    "Supplier": (["T"], [MethodInfo("get", "T", [], True)]),
-    "Consumer": (["T"], [MethodInfo("accept", "void", [("T", "t")], True)]),
-    "Predicate": (["T"], [MethodInfo("test", "boolean", [("T", "t")], True)]),
-    # abstract JDK classes repositories extend (a JDK superclass not listed is taken as concrete)
-    "InputStream": ([], [MethodInfo("read", "int", [], True)]),
-    "OutputStream": ([], [MethodInfo("write", "void", [("int", "b")], True)]),
-    "Reader": ([], [MethodInfo("read", "int", [("char[]", "b"), ("int", "off"), ("int", "len")], True),
-                    MethodInfo("close", "void", [], True)]),
-    "Writer": ([], [MethodInfo("write", "void", [("char[]", "b"), ("int", "off"), ("int", "len")], True),
-                    MethodInfo("flush", "void", [], True), MethodInfo("close", "void", [], True)]),
-    "AbstractCollection": (["E"], [MethodInfo("iterator", "java.util.Iterator<E>", [], True),
-                                   MethodInfo("size", "int", [], True)]),
-    "AbstractSet": (["E"], [MethodInfo("iterator", "java.util.Iterator<E>", [], True),
-                            MethodInfo("size", "int", [], True)]),
-    "AbstractList": (["E"], [MethodInfo("get", "E", [("int", "i")], True), MethodInfo("size", "int", [], True)]),
-    "AbstractMap": (["K", "V"], [MethodInfo("entrySet", "java.util.Set<java.util.Map.Entry<K, V>>", [], True)]),
-    "Number": ([], [MethodInfo(n, t, [], True) for n, t in (("intValue", "int"), ("longValue", "long"),
-                                                           ("floatValue", "float"), ("doubleValue", "double"))]),
-    "TimerTask": ([], [MethodInfo("run", "void", [], True)]),
+    name: (list(tvars), [MethodInfo(m, ret, list(params), True) for m, ret, params in methods])
+    for name, (tvars, methods) in JDK_ABSTRACT_METHODS.items()
 }
 
 

@@ -179,3 +179,42 @@ javax.xml.stream.events javax.xml.stream.util javax.xml.transform javax.xml.tran
 javax.xml.transform.sax javax.xml.transform.stax javax.xml.transform.stream javax.xml.validation
 javax.xml.xpath
 """.split())
+
+# Abstract methods of JDK supertypes that repository classes implement or extend: simple name ->
+# (type variables by position, (method, return type, ((parameter type, name), ...)), ...).
+# Context units give an instantiated class these methods from where its superclass chain
+# implements them; harnesses give anonymous subclasses of skeletons throwing stubs of them.
+# Marker interfaces have none. A JDK superclass not listed is taken as concrete.
+_NO_METHODS: tuple = ((), ())
+JDK_ABSTRACT_METHODS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]]] = {
+    "Serializable": _NO_METHODS, "java.io.Serializable": _NO_METHODS, "Cloneable": _NO_METHODS,
+    "RandomAccess": _NO_METHODS, "Object": _NO_METHODS,
+    "Comparable": (("T",), (("compareTo", "int", (("T", "o"),)),)),
+    "Iterable": (("T",), (("iterator", "java.util.Iterator<T>", ()),)),
+    "Iterator": (("T",), (("hasNext", "boolean", ()), ("next", "T", ()))),
+    "Comparator": (("T",), (("compare", "int", (("T", "a"), ("T", "b"))),)),
+    "Runnable": ((), (("run", "void", ()),)),
+    "Callable": (("V",), (("call", "V", ()),)),
+    "AutoCloseable": ((), (("close", "void", ()),)),
+    "Closeable": ((), (("close", "void", ()),)),
+    "CharSequence": ((), (("length", "int", ()), ("charAt", "char", (("int", "i"),)),
+                          ("subSequence", "CharSequence", (("int", "a"), ("int", "b"))))),
+    "Function": (("T", "R"), (("apply", "R", (("T", "t"),)),)),
+    "BiFunction": (("T", "U", "R"), (("apply", "R", (("T", "t"), ("U", "u"))),)),
+    "Supplier": (("T",), (("get", "T", ()),)),
+    "Consumer": (("T",), (("accept", "void", (("T", "t"),)),)),
+    "Predicate": (("T",), (("test", "boolean", (("T", "t"),)),)),
+    # abstract JDK classes
+    "InputStream": ((), (("read", "int", ()),)),
+    "OutputStream": ((), (("write", "void", (("int", "b"),)),)),
+    "Reader": ((), (("read", "int", (("char[]", "b"), ("int", "off"), ("int", "len"))), ("close", "void", ()))),
+    "Writer": ((), (("write", "void", (("char[]", "b"), ("int", "off"), ("int", "len"))), ("flush", "void", ()),
+                    ("close", "void", ()))),
+    "AbstractCollection": (("E",), (("iterator", "java.util.Iterator<E>", ()), ("size", "int", ()))),
+    "AbstractSet": (("E",), (("iterator", "java.util.Iterator<E>", ()), ("size", "int", ()))),
+    "AbstractList": (("E",), (("get", "E", (("int", "i"),)), ("size", "int", ()))),
+    "AbstractMap": (("K", "V"), (("entrySet", "java.util.Set<java.util.Map.Entry<K, V>>", ()),)),
+    "Number": ((), tuple((n, t, ()) for n, t in (("intValue", "int"), ("longValue", "long"),
+                                                ("floatValue", "float"), ("doubleValue", "double")))),
+    "TimerTask": ((), (("run", "void", ()),)),
+}

@@ -236,6 +236,36 @@ public class Track extends AbstractTrack<String> {
     public int width(int x) { return x + 1; }
 }
 ''',
+    # an instantiated class gets the methods its supertypes leave abstract (a repository
+    # interface's, the JDK's Iterable.iterator()) from the superclass that implements them
+    "core/src/main/java/org/bio/core/Reads.java": '''package org.bio.core;
+
+import java.util.Iterator;
+import java.util.List;
+
+interface Sized extends Iterable<String> {
+    int size();
+}
+
+abstract class AbstractReads implements Sized {
+    protected final List<String> names;
+
+    protected AbstractReads(List<String> names) { this.names = names; }
+
+    @Override public int size() { return names.size(); }
+
+    @Override public Iterator<String> iterator() { return names.iterator(); }
+}
+
+public class Reads extends AbstractReads {
+    public Reads(List<String> names) { super(names); }
+
+    public static int count(List<String> names) {
+        Sized reads = new Reads(names);
+        return reads.size();
+    }
+}
+''',
     # enum constants through a static wildcard import of a same-package enum
     "core/src/main/java/org/bio/core/Strands.java": '''package org.bio.core;
 
@@ -274,7 +304,7 @@ def records(repo_root):
 
 def test_stats_and_ids(records):
     recs, stats = records
-    assert stats.files["java"] == 10 and stats.files_with_errors["java"] == 1
+    assert stats.files["java"] == 11 and stats.files_with_errors["java"] == 1
     assert stats.functions["java"] == len(recs)
     r = recs["org.bio.core.Scoring.align(String,String,int)"]
     assert r.language == "java" and r.module == "org.bio.core" and r.class_name == "org.bio.core.Scoring"
@@ -399,6 +429,7 @@ COMPILE = [
     "org.bio.core.Read.label()",
     "org.bio.core.Track.width(int)",
     "org.bio.core.Strands.flip(Strand)",
+    "org.bio.core.Reads.count(List)",
     "org.bio.io.VcfReader.next()",
     "org.bio.io.VcfReader.refAltScore(String)",
     "org.bio.io.VcfReader.strandOf(String)",
