@@ -49,6 +49,9 @@ class HarnessPlan:
     has_inputs: bool  # the call receives generated arguments (so outputs must vary)
     generators: dict[str, str] = field(default_factory=dict)  # parameter -> generator, for audit
     fallback: "HarnessPlan | None" = None  # tried when this program does not compile/run with the reference
+    # when the program does not compile: the plan made from the compiler's messages, with the
+    # parts they point at taken back (Java: expanded callees back to their stubs), else None
+    repair: "Callable[[str], HarnessPlan | None] | None" = None
     # another way to a harness, made and tried only when this one is not validated (Python: the
     # skeleton context, when this plan runs the real methods swapped in for its stubs)
     retry: "Callable[[], HarnessPlan | Untestable] | None" = None

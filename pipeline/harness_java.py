@@ -812,12 +812,13 @@ def _prepare_context(context: str) -> str:
 _STUB_BODY = re.compile(r"\{\s*(return\s+[^;{}]*;)?\s*\}\s*$")
 
 
-def expand_callees(context: str, record: FunctionRecord) -> str:
+def expand_callees(context: str, record: FunctionRecord, skip: frozenset[int] = frozenset()) -> str:
     """Replace stubbed bodies (`{ return null; }`) of methods the function calls with their real
-    source from `record.callees`, so the reference does not run against placeholders."""
+    source from `record.callees` (but those whose index is in `skip`), so the reference does not
+    run against placeholders."""
     lines = context.split("\n")
-    for callee in record.callees:
-        if callee.kind not in ("method", "constructor") or "{" not in callee.source:
+    for ci, callee in enumerate(record.callees):
+        if callee.kind not in ("method", "constructor") or "{" not in callee.source or ci in skip:
             continue
         sig = " ".join(callee.source[: callee.source.index("{")].split())
         for i, line in enumerate(lines):
@@ -892,14 +893,32 @@ def generate(record_or_row: FunctionRecord | Mapping[str, Any]) -> HarnessPlan |
     expanded_context = expand_callees(record.context_code or "", record)
     if expanded_context == (record.context_code or "") or not isinstance(plain, HarnessPlan):
         return plain
-    expanded = _generate(record, expand=True)
-    if isinstance(expanded, HarnessPlan):
-        expanded.fallback = plain
-        return expanded
-    return plain
+    expanded = _expanded(record, frozenset(), plain)
+    return expanded if expanded is not None else plain
 
 
-def _generate(record: FunctionRecord, expand: bool) -> HarnessPlan | Untestable:
+def _expanded(record: FunctionRecord, skip: frozenset[int], plain: HarnessPlan) -> HarnessPlan | None:
+    """The plan with callees expanded (but `skip`). A callee's real body may read members the
+    context left out (`return domainId;`): `repair` puts the callees that javac's errors point
+    at back to their stubs and keeps the others real."""
+    plan = _generate(record, expand=True, skip=skip)
+    if not isinstance(plan, HarnessPlan):
+        return None
+    plan.fallback = plain
+
+    def repair(stderr: str) -> HarnessPlan | None:
+        compiled = hc.insert_solution(plan.program, plan.reference, "java").split("\n")
+        bad = {compiled[int(n) - 1].strip() for n in re.findall(r"^Main\.java:(\d+): error:", stderr, re.M)
+               if int(n) <= len(compiled)} - {"", "{", "}", "};"}
+        more = {ci for ci, c in enumerate(record.callees) if ci not in skip
+                and bad & {line.strip() for line in c.source.split("\n")}}
+        return _expanded(record, skip | more, plain) if more else None
+
+    plan.repair = repair
+    return plan
+
+
+def _generate(record: FunctionRecord, expand: bool, skip: frozenset[int] = frozenset()) -> HarnessPlan | Untestable:
     context = record.context_code or ""
     if hc.marker_count(context) != 1:
         return Untestable(hc.NO_MARKER, f"{hc.marker_count(context)} marker lines")
@@ -910,7 +929,7 @@ def _generate(record: FunctionRecord, expand: bool) -> HarnessPlan | Untestable:
     need = needs(record)
     if need:
         return Untestable(*need)
-    prepared = _prepare_context(expand_callees(context, record) if expand else context)
+    prepared = _prepare_context(expand_callees(context, record, skip) if expand else context)
     classes = scan_classes(prepared.replace(MARKER, ""))
     if "Main" in classes or "H" in classes:
         return Untestable(hc.CONTEXT_BROKEN, "the context declares a class named Main or H")

@@ -86,7 +86,11 @@ def _check_rules(plan: HarnessPlan, *, python: str | None, seeds: list[int], tim
     reference = hc.insert_solution(plan.program, plan.reference, lang)
     envs = [None, {"PYTHONHASHSEED": HASH_SEED_SECOND_PASS}] if lang == "python" else [None, None]
     first, second = hc.run_seeds(lang, reference, seeds, python=python, timeout=timeout, envs=envs)
-    broken = any(run.status == "compile_error" for run in first + second)
+    broken = [run for run in first + second if run.status == "compile_error"]
+    if broken and plan.repair is not None:
+        repaired = plan.repair(broken[0].stderr)
+        if repaired is not None:
+            return check_plan(repaired, python=python, seeds=seeds, timeout=timeout)
     if broken and plan.fallback is not None:
         return check_plan(plan.fallback, python=python, seeds=seeds, timeout=timeout)
     for run in first + second:

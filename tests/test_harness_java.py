@@ -10,7 +10,7 @@ from pipeline import harness_common as hc
 from pipeline import harness_java as hj
 from pipeline import harness_run
 from pipeline.harness_run import run_tests
-from pipeline.records import MARKER
+from pipeline.records import MARKER, Callee
 from pipeline.validate import validate_item, validate_items
 
 needs_jdk = pytest.mark.skipif(not hc.jdk_available(), reason="no JDK (javac/java) on PATH")
@@ -266,6 +266,49 @@ def test_abstract_skeleton_of_an_abstract_jdk_class_implements_its_abstract_meth
     assert "public int read() { throw new UnsupportedOperationException(); }" in plan.program
     out = validate_item(rec)
     assert out.harness_validated, out.harness_reason
+
+
+CODON_CONTEXT = f"""
+package org.example.seq;
+
+class Codons {{
+    public static String translate(String codon) {{ return null; }}
+    public static int weight(String codon) {{ return 0; }}
+    {MARKER}
+}}
+"""
+DESCRIBE_CODON = """
+public static String describe(String codon) {
+    return translate(codon) + ":" + weight(codon);
+}
+"""
+# real callee bodies: `translate` reads a table the context left out, `weight` is whole
+TRANSLATE_SOURCE = """public static String translate(String codon) {
+        return TABLE.getOrDefault(codon, "X");
+    }"""
+WEIGHT_SOURCE = """public static int weight(String codon) {
+        int w = 0;
+        for (char c : codon.toCharArray()) w += (c == 'G' || c == 'C') ? 3 : 2;
+        return w;
+    }"""
+
+
+@needs_jdk
+def test_callees_whose_real_bodies_do_not_compile_go_back_to_stubs_one_by_one():
+    rec = fx.java_record(DESCRIBE_CODON, CODON_CONTEXT, class_name="org.example.seq.Codons")
+    rec.callees = [Callee("translate", "org.example.seq.Codons.translate(String)", "Codons.java", "method",
+                          TRANSLATE_SOURCE),
+                   Callee("weight", "org.example.seq.Codons.weight(String)", "Codons.java", "method", WEIGHT_SOURCE)]
+    plan = hj.generate(rec)
+    assert "TABLE.getOrDefault" in plan.program and plan.fallback is not None
+    repaired = plan.repair("Main.java:%d: error: cannot find symbol\n" % (
+        plan.program.split("\n").index("        return TABLE.getOrDefault(codon, \"X\");") + 1))
+    assert "TABLE" not in repaired.program and "w += (c == 'G'" in repaired.program
+    # validation takes that way: with every callee stubbed the output would not vary ("null:0")
+    out = validate_item(rec)
+    assert out.harness_validated, out.harness_reason
+    assert "w += (c == 'G'" in out.test_harness and "TABLE" not in out.test_harness
+    assert {r["output"].split(":")[-1] for r in out.test_runs} != {"0"}
 
 
 # ---------------------------------------------------------------- third-party libraries on CLASSPATH
