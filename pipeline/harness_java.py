@@ -247,24 +247,30 @@ class JavaGen:
                 f"        for (int i = 0; i < n; i++) m.put({ke}, {ve});\n        return m;")
         return self._helper(f"{impl}<{k}, {v}>", body)
 
+    def subclass_body(self, info: "ClassInfo", name: str) -> str:
+        """What follows `new C(...)`: nothing, or for an abstract skeleton an anonymous subclass."""
+        if not info.abstract:
+            return ""
+        if not info.abstract_members:
+            return " {}"
+        # the skeleton is abstract because it keeps only what the function uses (an `implements`
+        # clause without the implementations): an anonymous subclass whose missing methods
+        # throw, so a test never passes through them
+        try:
+            missing = abstract_methods(info, self.known_classes, self.implemented.get(info.name, set()))
+        except Unsupported as exc:
+            raise Unsupported(exc.reason, f"{name}: {info.kind} {info.path} ({exc.detail})") from None
+        return " {" + "".join(
+            f" public {self.qualify(_erase_vars(mi.return_type, info.type_params))} {mi.name}("
+            + ", ".join(f"{self.qualify(_erase_vars(t, info.type_params))} a{i}" for i, (t, _) in enumerate(mi.params))
+            + ") { throw new UnsupportedOperationException(); }" for mi in missing) + " }"
+
     def instance(self, info: "ClassInfo", name: str) -> str:
         if info.kind == "enum":
             return f"{info.path}.values()[r.nextInt({info.path}.values().length)]"
         if info.kind in ("interface", "annotation"):
             raise Unsupported(hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"{name}: {info.kind} {info.path}")
-        anonymous = " {}" if info.abstract else ""
-        if info.abstract and info.abstract_members:
-            # the skeleton is abstract because it keeps only what the function uses (an
-            # `implements` clause without the implementations): an anonymous subclass whose
-            # missing methods throw, so a test never passes through them
-            try:
-                missing = abstract_methods(info, self.known_classes, self.implemented.get(info.name, set()))
-            except Unsupported as exc:
-                raise Unsupported(exc.reason, f"{name}: {info.kind} {info.path} ({exc.detail})") from None
-            anonymous = " {" + "".join(
-                f" public {self.qualify(_erase_vars(mi.return_type, info.type_params))} {mi.name}("
-                + ", ".join(f"{self.qualify(_erase_vars(t, info.type_params))} a{i}" for i, (t, _) in enumerate(mi.params))
-                + ") { throw new UnsupportedOperationException(); }" for mi in missing) + " }"
+        anonymous = self.subclass_body(info, name)
         if info.private:
             raise Unsupported(hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"{name}: private class {info.path}")
         if info.path in self.building:
@@ -922,7 +928,7 @@ def _generate(record: FunctionRecord, expand: bool, skip: frozenset[int] = froze
     context = record.context_code or ""
     if hc.marker_count(context) != 1:
         return Untestable(hc.NO_MARKER, f"{hc.marker_count(context)} marker lines")
-    if record.kind not in ("method",):
+    if record.kind not in ("method", "constructor"):
         return Untestable(hc.UNSUPPORTED_KIND, record.kind)
     if "abstract" in record.modifiers or not record.body.strip().startswith("{") and record.body.strip() in ("", ";"):
         return Untestable(hc.UNSUPPORTED_KIND, "abstract method")
@@ -938,9 +944,14 @@ def _generate(record: FunctionRecord, expand: bool, skip: frozenset[int] = froze
         return Untestable(hc.CONTEXT_BROKEN, f"class {record.class_name} not found in the context")
     type_params = set(re.findall(r"\b([A-Z]\w*)\b", record.type_parameters or ""))
     gen = JavaGen(classes, type_params, {owner.name: {(record.name, len(record.parameters))}})
-    static = "static" in record.modifiers or owner.kind == "interface" and "default" not in record.modifiers
+    ctor = record.kind == "constructor"
+    if ctor and (owner.kind != "class" or owner.inner_of or "private" in record.modifiers or record.type_parameters):
+        return Untestable(hc.UNSUPPORTED_KIND, f"constructor of {owner.kind} {owner.path}")
+    # a constructor is called with `new` and its object is the output
+    static = ctor or "static" in record.modifiers or owner.kind == "interface" and "default" not in record.modifiers
     lines: list[str] = []
     try:
+        subclass = gen.subclass_body(owner, "this") if ctor else ""
         if not static:
             lines.append(f"        {owner.path} obj = {gen.instance(owner, 'this')};")
             for ftype, fname, fstatic in owner.fields:
@@ -965,8 +976,10 @@ def _generate(record: FunctionRecord, expand: bool, skip: frozenset[int] = froze
     target = "obj" if not static else owner.path
     rtype = _simple(record.return_type or "void")
     private = "private" in record.modifiers
-    show = '"result: void"' if rtype == "void" else '"result: " + render(res)'
-    if private:
+    show = '"result: void"' if rtype == "void" and not ctor else '"result: " + render(res)'
+    if ctor:
+        call = f"Object res = new {owner.path}({args}){subclass};"
+    elif private:
         erased = ", ".join(_erasure(_simple(p.type or "Object"), type_params) + ".class" for p in record.parameters)
         call = (f"java.lang.reflect.Method m = {owner.path}.class.getDeclaredMethod(\"{record.name}\""
                 f"{', ' + erased if erased else ''});\n            m.setAccessible(true);\n"

@@ -311,6 +311,39 @@ def test_callees_whose_real_bodies_do_not_compile_go_back_to_stubs_one_by_one():
     assert {r["output"].split(":")[-1] for r in out.test_runs} != {"0"}
 
 
+KMER_CONTEXT = f"""
+package org.example.seq;
+
+public class Kmer {{
+    private final String bases;
+    private final int gc;
+    {MARKER}
+}}
+"""
+KMER_CONSTRUCTOR = """
+public Kmer(String seq, int k) {
+    this.bases = seq.substring(0, Math.min(k, seq.length()));
+    int n = 0;
+    for (char c : bases.toCharArray()) if (c == 'G' || c == 'C') n++;
+    this.gc = n;
+}
+"""
+
+
+@needs_jdk
+def test_constructors_are_called_with_new_and_their_object_is_the_output():
+    rec = fx.java_record(KMER_CONSTRUCTOR, KMER_CONTEXT, class_name="org.example.seq.Kmer")
+    rec.kind, rec.return_type = "constructor", None
+    plan = hj.generate(rec)
+    assert isinstance(plan, hc.HarnessPlan), plan
+    assert "Object res = new Kmer(p0, p1);" in plan.program
+    out = validate_item(rec)
+    assert out.harness_validated, out.harness_reason
+    assert all(r["output"].startswith("result: Kmer(bases=") for r in out.test_runs)
+    mutant = rec.code.replace("c == 'G' || c == 'C'", "c == 'G'")
+    assert not run_tests("java", out.test_harness, mutant, out.test_runs).passed
+
+
 # ---------------------------------------------------------------- third-party libraries on CLASSPATH
 
 PHRED_LIB = """
