@@ -13,6 +13,11 @@ rendering: sorted maps and sets, `%.6g` doubles, arrays deep, objects by their f
 `raised <Exception>` when the call throws. Arguments and the instance are printed again when the
 call changed them.
 
+Arguments come from one of three generator modes (`JavaGen.mode`): by parameter name; with
+the strings and arrays of a call sharing a length; with wide ranges. Validation tries the next
+mode when a harness is not validated (`HarnessPlan.retry`): a call whose lengths must agree, or
+whose input must hold letters, then gets outputs that vary.
+
 Called methods whose bodies the context stubs run their real source (`expand_callees`); those
 javac rejects there (they read members the context left out) go back to their stubs.
 """
@@ -96,6 +101,10 @@ class JavaGen:
     helpers: list[str] = field(default_factory=list)
     counter: int = 0
     building: set[str] = field(default_factory=set)  # classes whose constructor arguments are being made
+    # 0: values by parameter name; 1: strings and arrays of one call share a length (`H.size`),
+    # ints stay below it (indices), bytes are letters; 2: wide ranges (negative ints, any byte,
+    # digits and case in strings). Validation tries the next mode when one is not validated.
+    mode: int = 0
 
     def qualify(self, t: str) -> str:
         """Nested repository classes by their path from Main (Outer.Inner)."""
@@ -152,6 +161,13 @@ class JavaGen:
 
     def _primitive(self, prim: str, toks: set[str], name: str) -> str:
         low = name.lower()
+        if self.mode and prim in ("int", "long", "short", "byte", "char"):
+            if prim == "byte" or prim == "char":
+                e = "(r.nextBoolean() ? \"ACGTNacgtn\" : \"-.*0123456789\").charAt(r.nextInt(10))" \
+                    if self.mode == 1 else ("r.nextInt(256)" if prim == "byte" else "(32 + r.nextInt(95))")
+                return f"({prim}) ({e})"
+            e = "r.nextInt(H.size + 1)" if self.mode == 1 else "(r.nextInt(201) - 50)"
+            return {"int": e, "long": f"(long) {e}", "short": f"(short) {e}"}[prim]
         if prim in ("int", "long", "short", "byte"):
             if low in ("k", "ksize", "n", "w", "window", "width", "size", "step") or toks & {"len", "length", "size",
                                                                                              "count", "num", "k"}:
@@ -212,9 +228,16 @@ class JavaGen:
             return "H.header(r)"
         if toks & {"kmer", "motif", "pattern", "primer", "adapter", "word"}:
             return "H.seq(r, \"ACGT\", 2, 5)"
+        if self.mode == 1:
+            return "H.seq(r, \"ACGT\", H.size, H.size)"
+        if self.mode == 2:
+            return "H.seq(r, \"0123456789ACGTNacgtn-_.\", 0, 12)"
         if toks & {"seq", "sequence", "dna", "read", "s", "str", "nucleotides", "bases", "template", "string", "text"}:
             return "H.seq(r, \"ACGT\", 8, 40)"
         return "H.word(r)"
+
+    def _length(self) -> str:
+        return ("r.nextInt(7)", "H.size", "r.nextInt(21)")[self.mode]
 
     def _helper(self, ret: str, body: str) -> str:
         self.counter += 1
@@ -230,7 +253,7 @@ class JavaGen:
         base_elem = erased
         while base_elem.endswith("[]"):
             base_elem, dims = base_elem[:-2], dims + "[]"
-        body = (f"        int n = r.nextInt(7);\n        {erased}[] a = new {base_elem}[n]{dims};\n"
+        body = (f"        int n = {self._length()};\n        {erased}[] a = new {base_elem}[n]{dims};\n"
                 f"        for (int i = 0; i < n; i++) a[i] = {inner};\n        return a;")
         return self._helper(f"{erased}[]", body)
 
@@ -238,7 +261,7 @@ class JavaGen:
         elem = _simple(elem).replace("? extends ", "").replace("? super ", "")
         boxed = _BOX.get(elem, elem)
         inner = self.expr(boxed, name.rstrip("s") if name.endswith("s") else name)
-        body = (f"        {impl}<{boxed}> c = new {impl}<>();\n        int n = r.nextInt(7);\n"
+        body = (f"        {impl}<{boxed}> c = new {impl}<>();\n        int n = {self._length()};\n"
                 f"        for (int i = 0; i < n; i++) c.add({inner});\n        return c;")
         return self._helper(f"{impl}<{boxed}>", body)
 
@@ -246,7 +269,7 @@ class JavaGen:
         k, v = (_BOX.get(_simple(x), _simple(x)).replace("? extends ", "") for x in (k, v))
         ke = self.expr(k, "key" if _strip_generics(k) != "String" else "kmer")
         ve = self.expr(v, "value")
-        body = (f"        {impl}<{k}, {v}> m = new {impl}<>();\n        int n = r.nextInt(7);\n"
+        body = (f"        {impl}<{k}, {v}> m = new {impl}<>();\n        int n = {self._length()};\n"
                 f"        for (int i = 0; i < n; i++) m.put({ke}, {ve});\n        return m;")
         return self._helper(f"{impl}<{k}, {v}>", body)
 
@@ -679,6 +702,7 @@ RUNTIME = r'''
 HELPERS = r'''
 class H {
     static int files = 0;
+    static int size = 8;  // the shared length of generator mode 1
 
     static String seq(java.util.Random r, String alphabet, int min, int max) {
         int n = min + r.nextInt(max - min + 1);
@@ -893,24 +917,30 @@ def needs(record: FunctionRecord) -> tuple[str, str] | None:
     return None
 
 
-def generate(record_or_row: FunctionRecord | Mapping[str, Any]) -> HarnessPlan | Untestable:
+GENERATOR_MODES = 3  # JavaGen.mode
+
+
+def generate(record_or_row: FunctionRecord | Mapping[str, Any], mode: int = 0) -> HarnessPlan | Untestable:
     """A Main.java harness for one Java method, or why none can be made. When the context has
     stubbed callees, the plan uses their real source and falls back to the plain context if
-    that does not compile."""
+    that does not compile. A plan not validated retries with the next generator mode."""
     record = hc.as_record(record_or_row)
-    plain = _generate(record, expand=False)
+    plain = _generate(record, expand=False, mode=mode)
     expanded_context = expand_callees(record.context_code or "", record)
     if expanded_context == (record.context_code or "") or not isinstance(plain, HarnessPlan):
-        return plain
-    expanded = _expanded(record, frozenset(), plain)
-    return expanded if expanded is not None else plain
+        plan = plain
+    else:
+        plan = _expanded(record, frozenset(), plain, mode) or plain
+    if isinstance(plan, HarnessPlan) and mode + 1 < GENERATOR_MODES:
+        plan.retry = lambda: generate(record, mode + 1)
+    return plan
 
 
-def _expanded(record: FunctionRecord, skip: frozenset[int], plain: HarnessPlan) -> HarnessPlan | None:
+def _expanded(record: FunctionRecord, skip: frozenset[int], plain: HarnessPlan, mode: int) -> HarnessPlan | None:
     """The plan with callees expanded (but `skip`). A callee's real body may read members the
     context left out (`return domainId;`): `repair` puts the callees that javac's errors point
     at back to their stubs and keeps the others real."""
-    plan = _generate(record, expand=True, skip=skip)
+    plan = _generate(record, expand=True, skip=skip, mode=mode)
     if not isinstance(plan, HarnessPlan):
         return None
     plan.fallback = plain
@@ -921,13 +951,14 @@ def _expanded(record: FunctionRecord, skip: frozenset[int], plain: HarnessPlan) 
                if int(n) <= len(compiled)} - {"", "{", "}", "};"}
         more = {ci for ci, c in enumerate(record.callees) if ci not in skip
                 and bad & {line.strip() for line in c.source.split("\n")}}
-        return _expanded(record, skip | more, plain) if more else None
+        return _expanded(record, skip | more, plain, mode) if more else None
 
     plan.repair = repair
     return plan
 
 
-def _generate(record: FunctionRecord, expand: bool, skip: frozenset[int] = frozenset()) -> HarnessPlan | Untestable:
+def _generate(record: FunctionRecord, expand: bool, skip: frozenset[int] = frozenset(), mode: int = 0
+              ) -> HarnessPlan | Untestable:
     context = record.context_code or ""
     if hc.marker_count(context) != 1:
         return Untestable(hc.NO_MARKER, f"{hc.marker_count(context)} marker lines")
@@ -946,7 +977,7 @@ def _generate(record: FunctionRecord, expand: bool, skip: frozenset[int] = froze
     if owner is None:
         return Untestable(hc.CONTEXT_BROKEN, f"class {record.class_name} not found in the context")
     type_params = set(re.findall(r"\b([A-Z]\w*)\b", record.type_parameters or ""))
-    gen = JavaGen(classes, type_params, {owner.name: {(record.name, len(record.parameters))}})
+    gen = JavaGen(classes, type_params, {owner.name: {(record.name, len(record.parameters))}}, mode=mode)
     ctor = record.kind == "constructor"
     if ctor and (owner.kind != "class" or owner.inner_of or "private" in record.modifiers or record.type_parameters):
         return Untestable(hc.UNSUPPORTED_KIND, f"constructor of {owner.kind} {owner.path}")
@@ -1003,7 +1034,7 @@ def _generate(record: FunctionRecord, expand: bool, skip: frozenset[int] = froze
         // consecutive small seeds give near-identical first draws in java.util.Random: spread them
         java.util.Random r = new java.util.Random(Long.parseLong(args[0]) * 0x9E3779B97F4A7C15L + 0x5DEECE66DL);
         r.nextLong();
-{chr(10).join(lines)}
+{"        H.size = 1 + r.nextInt(12);" + chr(10) if mode == 1 else ""}{chr(10).join(lines)}
 {before}
         String shown;
         try {{

@@ -344,6 +344,31 @@ def test_constructors_are_called_with_new_and_their_object_is_the_output():
     assert not run_tests("java", out.test_harness, mutant, out.test_runs).passed
 
 
+MISMATCHES = """
+public static int mismatches(String seq1, String seq2) {
+    if (seq1.length() != seq2.length()) throw new IllegalArgumentException("lengths differ");
+    int n = 0;
+    for (int i = 0; i < seq1.length(); i++) if (seq1.charAt(i) != seq2.charAt(i)) n++;
+    return n;
+}
+"""
+
+
+@needs_jdk
+def test_a_harness_whose_output_never_varies_retries_with_the_next_generator_mode():
+    # mode 0 draws two sequences of 8-40 bases: their lengths almost never agree, so every seed
+    # prints the same exception; mode 1 gives the strings of one call a shared length
+    rec = fx.java_record(MISMATCHES, STATIC_CONTEXT, class_name="org.example.seq.SeqUtils")
+    plan = hj.generate(rec)
+    assert "H.size" not in plan.program and plan.retry is not None
+    assert "H.size = 1 + r.nextInt(12);" in plan.retry().program
+    out = validate_item(rec)
+    assert out.harness_validated, out.harness_reason
+    assert "H.seq(r, \"ACGT\", H.size, H.size)" in out.test_harness
+    mutant = rec.code.replace("seq1.charAt(i) != seq2.charAt(i)", "seq1.charAt(i) == seq2.charAt(i)")
+    assert not run_tests("java", out.test_harness, mutant, out.test_runs).passed
+
+
 # ---------------------------------------------------------------- third-party libraries on CLASSPATH
 
 PHRED_LIB = """
