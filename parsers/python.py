@@ -618,7 +618,8 @@ class _Walker:
         while end > start and data[end - 1] in b" \t\r\n":
             end -= 1
         docstring = None
-        first = body.named_child(0) if body is not None else None
+        # a truncated file ends in `def f():` with an empty body (named_child(0) would raise)
+        first = body.named_child(0) if body is not None and body.named_child_count else None
         if first is not None:
             if first.type == "expression_statement" and first.named_child_count == 1:
                 lit = _string_literal(first.named_child(0))

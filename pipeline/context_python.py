@@ -1297,7 +1297,11 @@ def extract_python_files(files: list[SourceFile], info, stats) -> Iterator[Funct
     names = module_names([sf.path for sf in files], Path(root) if root else None)
     ctxs: list[FileCtx] = []
     for sf in files:
-        summary = summarize_python(sf.path, sf.data)
+        try:
+            summary = summarize_python(sf.path, sf.data)
+        except (RecursionError, IndexError, ValueError) as exc:  # a parser bug costs the file, counted
+            stats.skip(sf.path, "python", f"parse_failed: {type(exc).__name__}")
+            continue
         mods = names[sf.path]
         ctx = FileCtx(sf.path, mods[0], sf.path.endswith("/__init__.py") or sf.path == "__init__.py", summary,
                       sf.encoding)

@@ -109,6 +109,33 @@ def test_syntax_error_elsewhere_keeps_good_functions():
     assert fns["good_two"].code == "def good_two(b):\n    return b * 2"
 
 
+def test_truncated_file_ending_in_an_empty_def_keeps_its_functions():
+    # a file cut off after `def f():` (a partial download, an editor's backup) used to raise IndexError
+    for src, names in ((b"def gc(seq):\n    return seq.count('G')\n\ndef at(seq):\n", {"gc", "at"}),
+                       (b"def revcomp(seq):", {"revcomp"}),
+                       (b"class Read:\n    def trim(self):\n", {"trim"})):
+        assert {f.name for f in parse_functions(src)} == names
+
+
+def test_a_file_the_parser_fails_on_is_a_counted_skip(tmp_path, monkeypatch):
+    import parsers.python
+    import pipeline.context_python as cp
+    from pipeline.extract import extract_repo
+
+    (tmp_path / "good.py").write_text("def gc(seq):\n    return seq.count('G')\n")
+    (tmp_path / "bad.py").write_text("def at(seq):\n    return seq.count('A')\n")
+
+    def summarize(path, data):
+        if path == "bad.py":
+            raise IndexError("child index out of range")
+        return parsers.python.summarize_python(path, data)
+
+    monkeypatch.setattr(cp, "summarize_python", summarize)
+    recs, stats = extract_repo(tmp_path, languages=("python",))
+    assert [r.name for r in recs] == ["gc"]
+    assert stats.skipped["python:parse_failed: IndexError"] == 1 and ("bad.py", "parse_failed: IndexError") in stats.skipped_files
+
+
 def test_crlf_and_tabs():
     src = b"class T:\r\n\tdef m(self, x):\r\n\t\treturn self.k * x\r\n\r\n\tk = 2\r\n"
     (m,) = parse_functions(src)
