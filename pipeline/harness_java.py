@@ -5,13 +5,13 @@ package-private, so `Main` is the only public class) followed by `public class M
 a `java.util.Random` with args[0], builds the arguments (primitives, boxed types, String with
 domain-aware content chosen by parameter name, arrays, List/Set/Map of those, repository classes
 with a no-argument or simple constructor), calls a static method on the class, an instance
-method on an instance, or a constructor with `new` (the object is its output) (skeleton fields of simple types get generated values through
-reflection, since the context keeps fields without their initialisers; a skeleton left abstract
-by an `implements` clause without the implementations is instantiated as an anonymous subclass
-whose missing methods throw), and prints a canonical
-rendering: sorted maps and sets, `%.6g` doubles, arrays deep, objects by their fields, and
+method on an instance, or a constructor with `new` (the object is its output), and prints a
+canonical rendering: sorted maps and sets, `%.6g` doubles, arrays deep, objects by their fields, and
 `raised <Exception>` when the call throws. Arguments and the instance are printed again when the
-call changed them.
+call changed them. Skeleton fields of simple types get generated values through reflection,
+since the context keeps fields without their initialisers; a skeleton left abstract by an
+`implements` or `extends` clause without the implementations is instantiated as an anonymous
+subclass whose missing methods throw.
 
 Arguments come from one of three generator modes (`JavaGen.mode`): by parameter name; with
 the strings and arrays of a call sharing a length; with wide ranges. Validation tries the next
