@@ -316,7 +316,7 @@ class JavaGen:
                 outer = self.known_classes.get(info.inner_of.split(".")[-1])
                 if outer is None or outer.constructors and [] not in outer.constructors:
                     raise Unsupported(hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"{name}: inner class {info.path}")
-                return f"new {info.inner_of}().new {info.name}({args}){anonymous}"
+                return f"new {info.inner_of}(){self.subclass_body(outer, name)}.new {info.name}({args}){anonymous}"
             return f"new {info.path}({args}){anonymous}"
         raise Unsupported(hc.NEEDS_UNCONSTRUCTIBLE_OBJECT, f"{name}: no usable constructor of {info.path}")
 
@@ -830,16 +830,21 @@ class H {
 
 
 def _prepare_context(context: str) -> str:
-    """Make public top-level types package-private (Main is the public one). The package line
-    stays: static imports of the unit's own types (`import static pkg.Enum.*`) need it."""
+    """Make public top-level types package-private (Main is the public one), and private nested
+    types package-private (Main must reach them; access does not change what code computes).
+    The package line stays: static imports of the unit's own types (`import static pkg.Enum.*`)
+    need it."""
     out = []
     for line in context.split("\n"):
-        m = re.match(r"^((?:@\w+(?:\([^)]*\))?\s+)*)public\s+((?:(?:abstract|final|sealed|non-sealed|strictfp|static)\s+)*"
-                     r"(?:class|interface|enum|record|@interface)\b)", line)
+        m = re.match(r"^((?:@\w+(?:\([^)]*\))?\s+)*)public\s+" + _TYPE_DECL, line) \
+            or re.match(r"^(\s+(?:@\w+(?:\([^)]*\))?\s+)*)private\s+" + _TYPE_DECL, line)
         if m:
             line = m.group(1) + m.group(2) + line[m.end():]
         out.append(line)
     return "\n".join(out)
+
+
+_TYPE_DECL = r"((?:(?:abstract|final|sealed|non-sealed|strictfp|static)\s+)*(?:class|interface|enum|record|@interface)\b)"
 
 
 _STUB_BODY = re.compile(r"\{\s*(return\s+[^;{}]*;)?\s*\}\s*$")

@@ -369,6 +369,51 @@ def test_a_harness_whose_output_never_varies_retries_with_the_next_generator_mod
     assert not run_tests("java", out.test_harness, mutant, out.test_runs).passed
 
 
+PRIVATE_NESTED_CONTEXT = f"""
+package org.example.seq;
+
+public class Reads {{
+    private static final class Trimmer {{
+        private int minQuality;
+        {MARKER}
+    }}
+}}
+"""
+TRIM_END = """
+int trimEnd(String qual) {
+    int end = qual.length();
+    while (end > 0 && qual.charAt(end - 1) - 33 < minQuality) end--;
+    return end;
+}
+"""
+
+
+@needs_jdk
+def test_methods_of_private_nested_classes_are_reached_from_main():
+    rec = fx.java_record(TRIM_END, PRIVATE_NESTED_CONTEXT, class_name="org.example.seq.Reads.Trimmer")
+    plan = hj.generate(rec)
+    assert isinstance(plan, hc.HarnessPlan), plan
+    assert "    static final class Trimmer {" in plan.program
+    out = validate_item(rec)
+    assert out.harness_validated, out.harness_reason
+    # an inner class of an abstract skeleton: its outer instance is an anonymous subclass
+    inner = fx.java_record("int padded(int n) {\n    return 2 * n + done;\n}\n", f"""
+package org.example.seq;
+
+public abstract class Pool implements Comparable<Pool> {{
+    private class Worker {{
+        private int done;
+        {MARKER}
+    }}
+}}
+""", class_name="org.example.seq.Pool.Worker")
+    plan = hj.generate(inner)
+    assert "new Pool() { public int compareTo(Pool a0) { throw new UnsupportedOperationException(); } }.new Worker()" \
+        in plan.program
+    out = validate_item(inner)
+    assert out.harness_validated, out.harness_reason
+
+
 # ---------------------------------------------------------------- third-party libraries on CLASSPATH
 
 PHRED_LIB = """
