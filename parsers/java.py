@@ -74,6 +74,7 @@ class Refs:
     this_fields: set[str] = field(default_factory=set)  # `this.x`
     member_names: set[str] = field(default_factory=set)  # `expr.x` field accesses
     news: set[str] = field(default_factory=set)  # instantiated types (`new Foo(...)`)
+    new_args: set[tuple[str, int]] = field(default_factory=set)  # (type, number of arguments) of each `new`
     locals: dict[str, str] = field(default_factory=dict)  # declared local/parameter -> type ("" unknown)
     tokens: int = 0
 
@@ -518,8 +519,11 @@ class _Walker:
                 if nt == "object_creation_expression":
                     ty = node.child_by_field_name("type")
                     if coll and ty is not None:
+                        args = node.child_by_field_name("arguments")
+                        nargs = args.named_child_count if args is not None else 0
                         for r in coll:
                             r.news.add(_text(ty))
+                            r.new_args.add((_text(ty), nargs))
                 if body is not None:
                     const = _text(node.child_by_field_name("name")) if nt == "enum_constant" else None
                     new_t = self._add_anonymous(node, body, tidx, midx, const)

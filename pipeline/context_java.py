@@ -636,6 +636,22 @@ class MethodContext:
             if (owner, mi) not in self.plan.called and not (owner[0] == self.fi and mi == self._mi()):
                 self.plan.called.append((owner, mi))
 
+    def _use_constructor(self, key: TKey, nargs: int) -> None:
+        """`new T(a, b)`: the constructor of T that takes that many arguments, when only one
+        does, is called like a method (a callee), and the fields it reads or assigns are T's."""
+        ix = self.ix
+        if ix.type(key).kind != "class":
+            return
+        jf = ix.files[key[0]]
+        found = [mi for mi in ix.info(key).ctors if _takes(jf.methods[mi], nargs)]
+        if len(found) != 1 or (key[0] == self.fi and found[0] == self.mi):
+            return
+        jm = jf.methods[found[0]]
+        if (key, found[0]) not in self.plan.called:
+            self.plan.called.append((key, found[0]))
+        fields = ix.info(key).field_names
+        self.plan.type_plan(key).fields.update((jm.refs.this_fields | (jm.refs.names - set(jm.refs.locals))) & fields)
+
     def _mi(self) -> int:
         return self.mi
 
@@ -698,6 +714,10 @@ class MethodContext:
             res = self.ix.resolve_type(erase_keep_dots(tn), self.key, self.tparams)
             if res.kind == "repo":
                 plan.type_plan(res.key).ctors = True
+        for tn, nargs in sorted(refs.new_args):
+            res = self.ix.resolve_type(erase_keep_dots(tn), self.key, self.tparams)
+            if res.kind == "repo" and res.key is not None:
+                self._use_constructor(res.key, nargs)
         # calls
         loose_calls: set[str] = set()
         non_repo_super = any(self.ix.has_non_repo_super(k) for k in self.chain)
@@ -1322,6 +1342,12 @@ class MethodContext:
         out += ["    " + jf.types[ni].header + " ... }" for ni in t.nested]
         out.append("}")
         return "\n".join(out)
+
+
+def _takes(jm: JavaMethod, nargs: int) -> bool:
+    """Whether a method or constructor can be called with `nargs` arguments."""
+    n = len(jm.parameters)
+    return nargs == n or bool(n and jm.parameters[-1][0].endswith("...") and nargs >= n - 1)
 
 
 def _declared_abstract(t: JavaType, jm: JavaMethod) -> bool:

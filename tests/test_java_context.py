@@ -266,6 +266,26 @@ public class Reads extends AbstractReads {
     }
 }
 ''',
+    # `new Kmer(seq, 3)`: the two-argument constructor is a callee, and its fields are Kmer's
+    "core/src/main/java/org/bio/core/Kmer.java": '''package org.bio.core;
+
+public class Kmer {
+    private final String bases;
+    private int gc;
+    private String label = "kmer";
+
+    public Kmer(String seq, int k) {
+        this.bases = seq.substring(0, k);
+        for (char c : bases.toCharArray()) if (c == 'G' || c == 'C') gc++;
+    }
+
+    public Kmer(String seq) { this(seq, seq.length()); }
+}
+
+class Kmers {
+    static Kmer first(String seq) { return new Kmer(seq, 3); }
+}
+''',
     # enum constants through a static wildcard import of a same-package enum
     "core/src/main/java/org/bio/core/Strands.java": '''package org.bio.core;
 
@@ -304,7 +324,7 @@ def records(repo_root):
 
 def test_stats_and_ids(records):
     recs, stats = records
-    assert stats.files["java"] == 11 and stats.files_with_errors["java"] == 1
+    assert stats.files["java"] == 12 and stats.files_with_errors["java"] == 1
     assert stats.functions["java"] == len(recs)
     r = recs["org.bio.core.Scoring.align(String,String,int)"]
     assert r.language == "java" and r.module == "org.bio.core" and r.class_name == "org.bio.core.Scoring"
@@ -363,6 +383,26 @@ def test_class_context_and_callees(records):
     skeleton = next(c.source for c in ras.callees if c.kind == "class")
     assert "public static int align(String a, String b, int gap);" in skeleton and "return" not in skeleton
     assert not ras.unresolved
+
+
+def test_a_constructor_called_with_new_is_a_callee_with_its_fields(records):
+    recs, _ = records
+    r = recs["org.bio.core.Kmers.first(String)"]
+    ctors = [c for c in r.callees if c.kind == "constructor"]
+    assert [c.qualified_name for c in ctors] == ["org.bio.core.Kmer.Kmer(String,int)"]
+    assert ctors[0].source.startswith("public Kmer(String seq, int k) {")
+    # the fields that constructor assigns, not the others
+    assert "String bases;" in r.context_code and "int gc;" in r.context_code and "label" not in r.context_code
+
+
+@pytest.mark.skipif(shutil.which("javac") is None, reason="javac (a JDK) is not installed")
+def test_the_harness_runs_the_real_constructor_of_what_the_method_builds(records):
+    from pipeline.validate import validate_item
+
+    out = validate_item(records[0]["org.bio.core.Kmers.first(String)"])
+    assert out.harness_validated, out.harness_reason
+    # the stub `{ }` would leave every Kmer empty (bases=null, gc=0): the output would not vary
+    assert all(run["output"].startswith('result: Kmer(bases="') for run in out.test_runs)
 
 
 def test_unresolved_listed_apart(tmp_path):
@@ -430,6 +470,7 @@ COMPILE = [
     "org.bio.core.Track.width(int)",
     "org.bio.core.Strands.flip(Strand)",
     "org.bio.core.Reads.count(List)",
+    "org.bio.core.Kmers.first(String)",
     "org.bio.io.VcfReader.next()",
     "org.bio.io.VcfReader.refAltScore(String)",
     "org.bio.io.VcfReader.strandOf(String)",
