@@ -847,7 +847,8 @@ def _prepare_context(context: str) -> str:
 _TYPE_DECL = r"((?:(?:abstract|final|sealed|non-sealed|strictfp|static)\s+)*(?:class|interface|enum|record|@interface)\b)"
 
 
-_STUB_BODY = re.compile(r"\{\s*(return\s+[^;{}]*;)?\s*\}\s*$")
+# a context stub's body: empty, a default return, or (a constructor) the call to a super constructor
+_STUB_BODY = re.compile(r"\{\s*(return\s+[^;{}]*;|super\([^;{}]*\);)?\s*\}\s*$")
 
 
 def expand_callees(context: str, record: FunctionRecord, skip: frozenset[int] = frozenset()) -> str:
@@ -855,17 +856,30 @@ def expand_callees(context: str, record: FunctionRecord, skip: frozenset[int] = 
     source from `record.callees` (but those whose index is in `skip`), so the reference does not
     run against placeholders."""
     lines = context.split("\n")
+    stubs = {i: _signature_key(line) for i, line in enumerate(lines) if _STUB_BODY.search(line)}
     for ci, callee in enumerate(record.callees):
         if callee.kind not in ("method", "constructor") or "{" not in callee.source or ci in skip:
             continue
-        sig = " ".join(callee.source[: callee.source.index("{")].split())
-        for i, line in enumerate(lines):
-            text = " ".join(line.split())
-            if text.startswith(sig) and _STUB_BODY.search(line) and text[len(sig):].lstrip().startswith("{"):
-                indent = line[: len(line) - len(line.lstrip())]
+        key = _signature_key(callee.source)
+        for i, stub in stubs.items():
+            if stub == key:
+                indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
                 lines[i] = indent + callee.source.strip()
+                del stubs[i]
                 break
     return "\n".join(lines)
+
+
+_ANNOTATION = re.compile(r"@[\w.]+(\s*\((?:[^()]|\([^()]*\))*\))?\s*")
+
+
+def _signature_key(declaration: str) -> str:
+    """A method's text before its body without annotations, the modifiers a stub drops and
+    layout, on which a context stub and the real source agree."""
+    text = _ANNOTATION.sub("", declaration)
+    head = text[: text.index("{")] if "{" in text else text
+    head = re.sub(r"\b(?:final|synchronized|native|strictfp)\s+", "", head)
+    return " ".join(re.sub(r"([(),<>\[\]])", r" \1 ", head).split())
 
 
 def _class_path(record: FunctionRecord, classes: Mapping[str, ClassInfo]) -> ClassInfo | None:

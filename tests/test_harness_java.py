@@ -414,6 +414,32 @@ public abstract class Pool implements Comparable<Pool> {{
     assert out.harness_validated, out.harness_reason
 
 
+def test_a_stub_matches_its_real_source_despite_final_annotations_and_a_super_call():
+    context = f"""
+package org.example.seq;
+
+class Seq {{
+    Seq(String id) {{ }}
+}}
+
+class Kmer extends Seq {{
+    private int k;
+    public Kmer(String seq, int k) {{ super((String) null); }}
+    public synchronized int size() {{ return 0; }}
+    {MARKER}
+}}
+"""
+    ctor = "@Deprecated\npublic Kmer(final String seq, final int k) {\n        super(seq);\n        this.k = k;\n    }"
+    size = "@Override\npublic synchronized int size() {\n        return k;\n    }"
+    rec = fx.java_record("static int make(String s) {\n    return new Kmer(s, 3).size();\n}\n", context,
+                         class_name="org.example.seq.Kmer")
+    rec.callees = [Callee("Kmer", "org.example.seq.Kmer.Kmer(String,int)", "Kmer.java", "constructor", ctor),
+                   Callee("size", "org.example.seq.Kmer.size()", "Kmer.java", "method", size)]
+    expanded = hj.expand_callees(context, rec)
+    assert "        super(seq);\n        this.k = k;" in expanded and "super((String) null)" not in expanded
+    assert "        return k;" in expanded and "return 0;" not in expanded
+
+
 # ---------------------------------------------------------------- third-party libraries on CLASSPATH
 
 PHRED_LIB = """
