@@ -3,8 +3,8 @@ and running a harness program on seeds in the sandbox.
 
 A harness program (agreed protocol) holds exactly one line whose stripped text is the marker;
 the solution replaces it, re-indented. Python runs as `<python> main.py <seed>`; Java as
-`javac -d . Main.java` once, then `java -cp . Main <seed>`. The output for a seed is stdout with
-trailing whitespace stripped.
+`javac -d . Main.java` once, then `java -cp . Main <seed>` (`pkg.Main` when the program declares
+`package pkg;`). The output for a seed is stdout with trailing whitespace stripped.
 """
 
 from __future__ import annotations
