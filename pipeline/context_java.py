@@ -879,45 +879,16 @@ class MethodContext:
 
     def _implement_inherited(self, done: set[TKey]) -> list[TKey]:
         """An instantiated class must not be abstract: the methods its supertypes leave abstract
-        in the unit (the rendered methods of repository interfaces and abstract classes, and the
-        JDK's, such as `Iterable.iterator()`) are given to the classes of its superclass chain that
-        implement them. Returns the types whose plans grew (taken out of `done`)."""
+        in the unit are given to the classes of its superclass chain that implement them.
+        Returns the types whose plans grew (taken out of `done`)."""
         ix, types = self.ix, self.plan.types
         grew: list[TKey] = []
         for key in list(types):
             t = ix.type(key)
             if t.kind != "class" or "abstract" in t.modifiers or not self._instantiated(t.name):
                 continue
-            chain = [key]  # the class and its repository superclasses
-            while len(chain) < MAX_SUPER_DEPTH:
-                sup = ix.type(chain[-1]).superclass
-                res = ix.resolve_type(erase_keep_dots(sup), chain[-1], inherit=False) if sup else None
-                if res is None or res.kind != "repo" or res.key is None or res.key in chain:
-                    break
-                chain.append(res.key)
-            required: set[str] = set()
-            seen: set[TKey] = set()
-            stack = list(chain)
-            while stack:
-                k = stack.pop()
-                if k in seen:
-                    continue
-                seen.add(k)
-                kt = ix.type(k)
-                for s in ([kt.superclass] if kt.superclass else []) + kt.interfaces:
-                    res = ix.resolve_type(erase_keep_dots(s), k, inherit=False)
-                    if res.kind == "repo" and res.key is not None:
-                        stack.append(res.key)
-                    elif res.kind in ("jdk", "java.lang"):
-                        jdk = JDK_ABSTRACT_METHODS.get(erase_keep_dots(s).rsplit(".", 1)[-1])
-                        if jdk:
-                            required.update(m[0] for m in jdk[1])
-                tp = types.get(k)
-                if tp is not None and k != key:
-                    kf = ix.files[k[0]]
-                    required.update(n for n in tp.methods for mi in ix.info(k).by_name.get(n, ())
-                                    if _declared_abstract(kt, kf.methods[mi]))
-            for name in sorted(required):
+            chain = self._superclass_chain(key)
+            for name in sorted(self._left_abstract(chain)):
                 for c in chain:
                     cf, ct = ix.files[c[0]], ix.type(c)
                     if any(not _declared_abstract(ct, cf.methods[mi]) for mi in ix.info(c).by_name.get(name, ())):
@@ -928,6 +899,44 @@ class MethodContext:
                             grew.append(c)
                         break
         return grew
+
+    def _superclass_chain(self, key: TKey) -> list[TKey]:
+        """`key` and its repository superclasses, nearest first."""
+        ix = self.ix
+        chain = [key]
+        while len(chain) < MAX_SUPER_DEPTH:
+            sup = ix.type(chain[-1]).superclass
+            res = ix.resolve_type(erase_keep_dots(sup), chain[-1], inherit=False) if sup else None
+            if res is None or res.kind != "repo" or res.key is None or res.key in chain:
+                break
+            chain.append(res.key)
+        return chain
+
+    def _left_abstract(self, chain: list[TKey]) -> set[str]:
+        """Names of the methods the supertypes of `chain[0]` leave abstract in this unit: those
+        the unit renders for repository interfaces and abstract classes, and the JDK's
+        (`Iterable.iterator()`, `InputStream.read()`: pipeline.java_jdk)."""
+        ix, types = self.ix, self.plan.types
+        names: set[str] = set()
+        seen: set[TKey] = set()
+        stack = list(chain)
+        while stack:
+            k = stack.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            kt = ix.type(k)
+            stack.extend(ix.supertypes(k))
+            for s in ([kt.superclass] if kt.superclass else []) + kt.interfaces:
+                jdk = JDK_ABSTRACT_METHODS.get(erase_keep_dots(s).rsplit(".", 1)[-1])
+                if jdk and ix.resolve_type(erase_keep_dots(s), k, inherit=False).kind in ("jdk", "java.lang"):
+                    names.update(m[0] for m in jdk[1])
+            tp = types.get(k)
+            if tp is not None and k != chain[0]:
+                kf = ix.files[k[0]]
+                names.update(n for n in tp.methods for mi in ix.info(k).by_name.get(n, ())
+                             if _declared_abstract(kt, kf.methods[mi]))
+        return names
 
     def _own(self, key: TKey, tp: TypePlan) -> int:
         """The method being extracted when `key` declares it and its plan would render it (it is

@@ -257,15 +257,21 @@ public int remaining() {
 """
 
 
+def _validates_with(rec, snippet: str):
+    """The item's plan holds `snippet` and its harness validates; the outcome."""
+    plan = hj.generate(rec)
+    assert isinstance(plan, hc.HarnessPlan), plan
+    assert snippet in plan.program
+    out = validate_item(rec)
+    assert out.harness_validated, out.harness_reason
+    return out
+
+
 @needs_jdk
 def test_abstract_skeleton_of_an_abstract_jdk_class_implements_its_abstract_methods():
     # `extends InputStream`: the anonymous subclass must implement read(), or javac refuses it
     rec = fx.java_record(REMAINING, STREAM_CONTEXT, class_name="org.example.io.FastqStream")
-    plan = hj.generate(rec)
-    assert isinstance(plan, hc.HarnessPlan), plan
-    assert "public int read() { throw new UnsupportedOperationException(); }" in plan.program
-    out = validate_item(rec)
-    assert out.harness_validated, out.harness_reason
+    _validates_with(rec, "public int read() { throw new UnsupportedOperationException(); }")
 
 
 CODON_CONTEXT = f"""
@@ -391,11 +397,7 @@ int trimEnd(String qual) {
 @needs_jdk
 def test_methods_of_private_nested_classes_are_reached_from_main():
     rec = fx.java_record(TRIM_END, PRIVATE_NESTED_CONTEXT, class_name="org.example.seq.Reads.Trimmer")
-    plan = hj.generate(rec)
-    assert isinstance(plan, hc.HarnessPlan), plan
-    assert "    static final class Trimmer {" in plan.program
-    out = validate_item(rec)
-    assert out.harness_validated, out.harness_reason
+    _validates_with(rec, "    static final class Trimmer {")
     # an inner class of an abstract skeleton: its outer instance is an anonymous subclass
     inner = fx.java_record("int padded(int n) {\n    return 2 * n + done;\n}\n", f"""
 package org.example.seq;
@@ -407,11 +409,8 @@ public abstract class Pool implements Comparable<Pool> {{
     }}
 }}
 """, class_name="org.example.seq.Pool.Worker")
-    plan = hj.generate(inner)
-    assert "new Pool() { public int compareTo(Pool a0) { throw new UnsupportedOperationException(); } }.new Worker()" \
-        in plan.program
-    out = validate_item(inner)
-    assert out.harness_validated, out.harness_reason
+    _validates_with(inner, "new Pool() { public int compareTo(Pool a0) { throw new UnsupportedOperationException(); } }"
+                           ".new Worker()")
 
 
 def test_a_stub_matches_its_real_source_despite_final_annotations_and_a_super_call():
