@@ -53,6 +53,8 @@ _REF_NODES = {"method_invocation", "field_access", "element_value_pair", "scoped
               "type_pattern", "record_pattern_component", "labeled_statement", "break_statement",
               "continue_statement"}
 _GENERIC_RE = re.compile(r"<[^<>]*>")
+# an annotation with its arguments (one level of nested parentheses), and the space after it
+ANNOTATION_RE = re.compile(r"@[\w.]+(\s*\((?:[^()]|\([^()]*\))*\))?\s*")
 _WS_RE = re.compile(r"\s+")
 
 

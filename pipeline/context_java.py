@@ -24,7 +24,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
-from parsers.java import JavaField, JavaFile, JavaImport, JavaMethod, JavaType, doc_words, erase, parse_java
+from parsers.java import (
+    ANNOTATION_RE, JavaField, JavaFile, JavaImport, JavaMethod, JavaType, doc_words, erase, parse_java,
+)
 from parsers.source import SourceFile
 from pipeline.extract import ExtractStats, RepoInfo
 from pipeline.java_jdk import JDK_ABSTRACT_METHODS, JDK_JAVAX_PACKAGES, JDK_TYPES
@@ -39,7 +41,6 @@ MAX_SUPER_DEPTH = 8
 _MODIFIER_ORDER = ("public", "protected", "private", "abstract", "default", "static", "final", "sealed",
                    "non-sealed", "transient", "volatile", "synchronized", "native", "strictfp")
 _TYPE_WORD_RE = re.compile(r"[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*")
-_ANNOT_RE = re.compile(r"@[\w.]+(\s*\((?:[^()]|\([^()]*\))*\))?\s*")
 
 # Type keys: (file index, type index) into RepoIndex.files / JavaFile.types.
 TKey = tuple[int, int]
@@ -495,7 +496,7 @@ class TypeRes:
 @functools.lru_cache(maxsize=65536)
 def erase_keep_dots(type_text: str) -> str:
     """`java.util.Map<K,V>[]` -> `java.util.Map` (a name to resolve)."""
-    t = _ANNOT_RE.sub("", type_text)
+    t = ANNOTATION_RE.sub("", type_text)
     depth, out = 0, []
     for ch in t:
         if ch == "<":
@@ -510,7 +511,7 @@ def erase_keep_dots(type_text: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def type_names(type_text: str) -> tuple[str, ...]:
     """Every type name mentioned in a type expression, generics included."""
-    t = _ANNOT_RE.sub("", type_text)
+    t = ANNOTATION_RE.sub("", type_text)
     names = []
     for m in _TYPE_WORD_RE.finditer(t):
         w = re.sub(r"\s+", "", m.group(0))
@@ -1283,7 +1284,7 @@ class MethodContext:
 
     def _stub(self, key: TKey, t: JavaType, jm: JavaMethod) -> str:
         mods = [m for m in jm.modifiers if m not in ("native", "synchronized", "strictfp")]
-        params = ", ".join(f"{_ANNOT_RE.sub('', p[0]).strip()} {p[1]}" for p in jm.parameters)
+        params = ", ".join(f"{ANNOTATION_RE.sub('', p[0]).strip()} {p[1]}" for p in jm.parameters)
         throws = f" throws {', '.join(jm.throws)}" if jm.throws else ""
         tparams = f"{jm.type_parameters} " if jm.type_parameters else ""
         if jm.kind == "constructor":
@@ -1329,7 +1330,7 @@ class MethodContext:
             elif ptype in PRIMITIVES:
                 args.append(f"({ptype}) {_default_value(ptype)}" if ptype != "boolean" else "false")
             else:  # a raw cast: the superclass's type parameters mean nothing in the subclass
-                args.append(f"({_strip_type_args(_ANNOT_RE.sub('', ptype).strip())}) null")
+                args.append(f"({_strip_type_args(ANNOTATION_RE.sub('', ptype).strip())}) null")
         return f" super({', '.join(args)});"
 
     # -------------------------------------------------------------- skeleton (Callee.source)

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from parsers.java import ANNOTATION_RE
 from pipeline import harness_common as hc
 from pipeline.harness_common import HarnessPlan, Untestable
 from pipeline.java_jdk import JDK_ABSTRACT_METHODS
@@ -870,13 +871,10 @@ def expand_callees(context: str, record: FunctionRecord, skip: frozenset[int] = 
     return "\n".join(lines)
 
 
-_ANNOTATION = re.compile(r"@[\w.]+(\s*\((?:[^()]|\([^()]*\))*\))?\s*")
-
-
 def _signature_key(declaration: str) -> str:
     """A method's text before its body without annotations, the modifiers a stub drops and
     layout, on which a context stub and the real source agree."""
-    text = _ANNOTATION.sub("", declaration)
+    text = ANNOTATION_RE.sub("", declaration)
     head = text[: text.index("{")] if "{" in text else text
     head = re.sub(r"\b(?:final|synchronized|native|strictfp)\s+", "", head)
     return " ".join(re.sub(r"([(),<>\[\]])", r" \1 ", head).split())

@@ -1338,8 +1338,7 @@ def expand_methods(context: str, record: FunctionRecord) -> str:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name not in stubs:
             stubs[stmt.name] = stmt
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            assigned |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            assigned |= _assigned_names(stmt)
     edits: list[tuple[int, int, list[str]]] = []  # (first line, end line (exclusive), replacement), 0-based
     added: list[str] = []
     swapped: list[str] = []  # the sources put in
@@ -1396,8 +1395,7 @@ def _file_imports_for(sources: list[str], record: FunctionRecord, tree: ast.Modu
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            bound |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            bound |= _assigned_names(node)
     wanted = used - bound
     out: list[str] = []
     for stmt in record.imports:
@@ -1410,6 +1408,12 @@ def _file_imports_for(sources: list[str], record: FunctionRecord, tree: ast.Modu
         if isinstance(node, (ast.Import, ast.ImportFrom)) and _import_binds(node) & wanted:
             out += ["try:", *("    " + ln for ln in stmt.split("\n")), "except ImportError:", "    pass"]
     return out
+
+
+def _assigned_names(node: ast.Assign | ast.AnnAssign) -> set[str]:
+    """The names an assignment binds (`a, (b, c) = …` binds a, b and c)."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
 def _import_binds(node: ast.Import | ast.ImportFrom) -> set[str]:

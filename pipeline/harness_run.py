@@ -182,16 +182,14 @@ def compile_java(program: str, session: SandboxSession, *, env_extra: Mapping[st
                        readable=jars)
 
 
-_PACKAGE_LINE = re.compile(r"^[ \t]*package[ \t]+([\w.]+)[ \t]*;", re.M)
+# a compilation unit's package declaration: only comments may come before it
+_PACKAGE_DECL = re.compile(r"\s*(?:(?://[^\n]*|/\*.*?\*/)\s*)*package\s+([\w.]+)\s*;", re.S)
 
 
 def java_main_class(program: str) -> str:
-    """`Main`, or `pkg.Main` when the program declares `package pkg;` (its first declaration)."""
-    m = _PACKAGE_LINE.search(program)
-    if m is None or re.search(r"^[ \t]*(?:import|(?:public[ \t]+)?(?:abstract[ \t]+|final[ \t]+)*(?:class|interface|enum))\b",
-                              program[:m.start()], re.M):
-        return "Main"
-    return m.group(1) + ".Main"
+    """`Main`, or `pkg.Main` when the program declares `package pkg;`."""
+    m = _PACKAGE_DECL.match(program)
+    return m.group(1) + ".Main" if m else "Main"
 
 
 def java_classpath() -> list[str]:
