@@ -2,7 +2,8 @@
 
     python benchmarks/bench_extract.py DIR [--languages python,java] [--repeat N]
 
-Prints files, MB, functions, bare-parse MB/s, extraction MB/s (parse + summaries + index +
+Prints files, MB, functions, which identifier pass the Python parser runs (C or pure Python;
+`BIOCODER_PURE_PYTHON=1` forces the latter), bare-parse MB/s, extraction MB/s (parse + summaries + index +
 context resolution + records), functions/s, their ratio, and peak RSS. One process, one core.
 Times are CPU time of this process (`time.process_time`), best of N: the machine may be shared,
 and wall time would then measure the neighbours.
@@ -19,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from parsers.native import scanner_status  # noqa: E402
 from parsers.source import SkipFile, read_source  # noqa: E402
 from pipeline.extract import extract_repo, iter_source_files, load_backend  # noqa: E402
 
@@ -74,6 +76,8 @@ def main() -> int:
         parse_mbs = mb / best_parse
         ext_mbs = mb / best_ext
         print(f"[{lang}] {args.dir}: files {len(sources)}, {mb:.2f} MB, functions {n_funcs}")
+        if lang == "python":
+            print(f"  identifier pass: {scanner_status()}")
         print(f"  bare tree-sitter parse: {parse_mbs:6.2f} MB/s")
         print(f"  extraction + context:   {ext_mbs:6.2f} MB/s, {n_funcs / best_ext:8.0f} functions/s "
               f"({best_ext:.2f} s CPU, includes reading files)")

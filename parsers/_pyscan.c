@@ -1,0 +1,507 @@
+/* The identifier pass of parsers/python.py, in C: one cursor walk over a py-tree-sitter tree
+ * and one sweep of its identifiers over the scopes the Python statement walk found.
+ *
+ * It computes exactly what the pure-Python path does with `_QUERY` (a tree-sitter query) and
+ * `_Walker._sweep`; tests/test_python_native.py checks the two agree. The Python path creates a
+ * Node object for each of ~300k captures of a 5 MB repository and walks them in Python; here
+ * the same walk reads the tree through the tree-sitter C API and makes only the name strings.
+ *
+ * The tree comes from py-tree-sitter: `scan` reads the TSNode inside its Node object, and this
+ * module is compiled against the C core of that same tree-sitter release (setup.py), so both
+ * read the tree's memory the same way. `TREE_SITTER_VERSION` names that release; Python uses
+ * this module only when the installed tree-sitter is that release.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+#include <tree_sitter/api.h>
+
+#if !defined(PYSCAN_TREE_SITTER_VERSION) || !defined(PYSCAN_SOURCE_SHA256)
+#error "build with setup.py: it defines PYSCAN_TREE_SITTER_VERSION and PYSCAN_SOURCE_SHA256"
+#endif
+
+/* py-tree-sitter's Node object (tree_sitter/binding/types.h of that release) */
+typedef struct {
+    PyObject_HEAD
+    TSNode node;
+    PyObject *children;
+    PyObject *tree;
+} PyTSNode;
+
+#define SYM_ERROR ((TSSymbol)-1) /* ts_builtin_sym_error (tree_sitter/parser.h) */
+
+/* identifier roles, as in parsers/python.py (a higher role wins where two apply) */
+enum { LOAD = 0, BIND = 1, KW = 2, GLOB = 3, ATTR = 4 };
+
+typedef struct {
+    const TSLanguage *lang;
+    TSSymbol identifier, attribute, keyword_argument, function_definition, class_definition,
+        global_statement, nonlocal_statement, assignment, augmented_assignment, pattern_list,
+        tuple_pattern, list_pattern, list_splat_pattern, dictionary_splat_pattern, for_statement,
+        for_in_clause, as_pattern_target, tuple, list, parameters, lambda_parameters,
+        default_parameter, typed_parameter, typed_default_parameter, named_expression, integer,
+        import_statement, import_from_statement, future_import_statement, print_statement,
+        exec_statement, except_clause, string_start;
+    TSFieldId f_attribute, f_name, f_left;
+} Grammar;
+
+static Grammar G;
+
+static int sym(const char *name, TSSymbol *out) {
+    *out = ts_language_symbol_for_name(G.lang, name, (uint32_t)strlen(name), true);
+    if (*out == 0) {
+        PyErr_Format(PyExc_RuntimeError, "pyscan: the grammar has no node type %s", name);
+        return -1;
+    }
+    return 0;
+}
+
+static int field(const char *name, TSFieldId *out) {
+    *out = ts_language_field_id_for_name(G.lang, name, (uint32_t)strlen(name));
+    if (*out == 0) {
+        PyErr_Format(PyExc_RuntimeError, "pyscan: the grammar has no field %s", name);
+        return -1;
+    }
+    return 0;
+}
+
+static int load_grammar(const TSLanguage *lang) {
+    if (G.lang == lang) return 0;
+    G.lang = lang;
+    if (sym("identifier", &G.identifier) || sym("attribute", &G.attribute) ||
+        sym("keyword_argument", &G.keyword_argument) || sym("function_definition", &G.function_definition) ||
+        sym("class_definition", &G.class_definition) || sym("global_statement", &G.global_statement) ||
+        sym("nonlocal_statement", &G.nonlocal_statement) || sym("assignment", &G.assignment) ||
+        sym("augmented_assignment", &G.augmented_assignment) || sym("pattern_list", &G.pattern_list) ||
+        sym("tuple_pattern", &G.tuple_pattern) || sym("list_pattern", &G.list_pattern) ||
+        sym("list_splat_pattern", &G.list_splat_pattern) ||
+        sym("dictionary_splat_pattern", &G.dictionary_splat_pattern) || sym("for_statement", &G.for_statement) ||
+        sym("for_in_clause", &G.for_in_clause) || sym("as_pattern_target", &G.as_pattern_target) ||
+        sym("tuple", &G.tuple) || sym("list", &G.list) || sym("parameters", &G.parameters) ||
+        sym("lambda_parameters", &G.lambda_parameters) || sym("default_parameter", &G.default_parameter) ||
+        sym("typed_parameter", &G.typed_parameter) || sym("typed_default_parameter", &G.typed_default_parameter) ||
+        sym("named_expression", &G.named_expression) || sym("integer", &G.integer) ||
+        sym("import_statement", &G.import_statement) || sym("import_from_statement", &G.import_from_statement) ||
+        sym("future_import_statement", &G.future_import_statement) || sym("print_statement", &G.print_statement) ||
+        sym("exec_statement", &G.exec_statement) || sym("except_clause", &G.except_clause) ||
+        sym("string_start", &G.string_start) || field("attribute", &G.f_attribute) || field("name", &G.f_name) ||
+        field("left", &G.f_left)) {
+        G.lang = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ growable arrays */
+
+typedef struct {
+    uint32_t *v;
+    size_t n, cap;
+} U32s;
+
+static int push(U32s *a, uint32_t x) {
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 1024;
+        uint32_t *v = PyMem_Realloc(a->v, cap * sizeof(uint32_t));
+        if (v == NULL) return -1;
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+    return 0;
+}
+
+static PyObject *u32_list(const U32s *a) {
+    PyObject *out = PyList_New((Py_ssize_t)a->n);
+    if (out == NULL) return NULL;
+    for (size_t i = 0; i < a->n; i++) {
+        PyObject *x = PyLong_FromUnsignedLong(a->v[i]);
+        if (x == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, (Py_ssize_t)i, x);
+    }
+    return out;
+}
+
+/* ------------------------------------------------------------------ scan */
+
+/* Python 2 integer literal: `0[0-7]+[lL]?` (old octal) or `[0-9]+[lL]` (long) */
+static int py2_integer(const unsigned char *p, size_t n) {
+    if (n == 0) return 0;
+    int long_suffix = p[n - 1] == 'l' || p[n - 1] == 'L';
+    size_t body = long_suffix ? n - 1 : n;
+    if (long_suffix) {
+        int digits = body > 0;
+        for (size_t i = 0; i < body; i++)
+            if (p[i] < '0' || p[i] > '9') digits = 0;
+        if (digits) return 1;
+    }
+    if (body < 2 || p[0] != '0') return 0;
+    for (size_t i = 1; i < body; i++)
+        if (p[i] < '0' || p[i] > '7') return 0;
+    return 1;
+}
+
+/* a string start of a backtick repr or a `ur` string */
+static int py2_string_start(const unsigned char *p, size_t avail) {
+    if (avail >= 1 && p[0] == '`') return 1;
+    return avail >= 2 && (p[0] == 'u' || p[0] == 'U') && (p[1] == 'r' || p[1] == 'R');
+}
+
+/* the role an identifier gets from its parent (and the parent's parent); see _QUERY_SRC */
+static int role_of(TSSymbol parent, TSFieldId fld, TSSymbol grand) {
+    int role = LOAD;
+    if ((parent == G.assignment || parent == G.augmented_assignment || parent == G.for_statement ||
+         parent == G.for_in_clause) && fld == G.f_left)
+        role = BIND;
+    else if (parent == G.pattern_list || parent == G.tuple_pattern || parent == G.list_pattern ||
+             parent == G.list_splat_pattern || parent == G.dictionary_splat_pattern ||
+             parent == G.as_pattern_target || parent == G.parameters || parent == G.lambda_parameters ||
+             parent == G.typed_parameter)
+        role = BIND;
+    else if ((parent == G.tuple || parent == G.list) && grand == G.as_pattern_target)
+        role = BIND;
+    else if ((parent == G.default_parameter || parent == G.typed_default_parameter ||
+              parent == G.named_expression) && fld == G.f_name)
+        role = BIND;
+    if ((parent == G.keyword_argument || parent == G.function_definition || parent == G.class_definition) &&
+        fld == G.f_name)
+        role = KW;
+    if (parent == G.global_statement || parent == G.nonlocal_statement) role = GLOB;
+    if (parent == G.attribute && fld == G.f_attribute) role = ATTR;
+    return role;
+}
+
+typedef struct {
+    TSSymbol sym;
+    TSFieldId fld;
+} Frame;
+
+/* scan(root: Node, data: bytes) -> (walk_pos, selfattr_pos, py2_literal, ids)
+ * walk_pos / selfattr_pos: start bytes of the @walk / @selfattr captures of _QUERY_SRC;
+ * py2_literal: a Python 2 integer or string literal is in the tree;
+ * ids: every identifier in byte order, packed as uint32 (start, end, role) triples, where
+ * role is the highest role of the identifiers starting at that byte. */
+static PyObject *scan(PyObject *self, PyObject *args) {
+    PyObject *node_obj;
+    Py_buffer buf;
+    if (!PyArg_ParseTuple(args, "Oy*", &node_obj, &buf)) return NULL;
+    PyObject *result = NULL;
+    U32s walk = {0}, selfattr = {0}, ids = {0};
+    Frame *stack = NULL;
+    size_t stack_cap = 0;
+    TSTreeCursor cursor;
+    int have_cursor = 0;
+
+    if (strcmp(Py_TYPE(node_obj)->tp_name, "tree_sitter.Node") != 0) {
+        PyErr_SetString(PyExc_TypeError, "pyscan.scan: expected a tree_sitter.Node");
+        goto done;
+    }
+    TSNode root = ((PyTSNode *)node_obj)->node;
+    if (load_grammar(ts_node_language(root)) < 0) goto done;
+    const unsigned char *data = buf.buf;
+    size_t n_data = (size_t)buf.len;
+    int py2 = 0;
+
+    cursor = ts_tree_cursor_new(root);
+    have_cursor = 1;
+    size_t depth = 0;
+    for (;;) {
+        if (depth >= stack_cap) {
+            size_t cap = stack_cap ? stack_cap * 2 : 256;
+            Frame *s = PyMem_Realloc(stack, cap * sizeof(Frame));
+            if (s == NULL) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            stack = s;
+            stack_cap = cap;
+        }
+        TSNode n = ts_tree_cursor_current_node(&cursor);
+        TSSymbol s = ts_node_symbol(n);
+        TSFieldId fld = 0;
+        TSSymbol parent = depth >= 1 ? stack[depth - 1].sym : 0;
+        if (s == G.identifier) {
+            fld = ts_tree_cursor_current_field_id(&cursor);
+            TSSymbol grand = depth >= 2 ? stack[depth - 2].sym : 0;
+            if (push(&ids, ts_node_start_byte(n)) || push(&ids, ts_node_end_byte(n)) ||
+                push(&ids, (uint32_t)role_of(parent, fld, grand)))
+                goto nomem;
+        } else if (s == G.attribute) {
+            fld = ts_tree_cursor_current_field_id(&cursor);
+            /* `self.x = …` and the like: an attribute on the left of an assignment, or in a
+               pattern there */
+            int target = ((parent == G.assignment || parent == G.augmented_assignment) && fld == G.f_left) ||
+                         ((parent == G.pattern_list || parent == G.tuple_pattern || parent == G.list_pattern) &&
+                          depth >= 2 && stack[depth - 2].sym == G.assignment && stack[depth - 1].fld == G.f_left);
+            if (target && push(&selfattr, ts_node_start_byte(n))) goto nomem;
+        } else if (s == G.pattern_list || s == G.tuple_pattern || s == G.list_pattern) {
+            fld = ts_tree_cursor_current_field_id(&cursor);
+        } else if (s == G.function_definition || s == G.class_definition || s == G.import_statement ||
+                   s == G.import_from_statement || s == G.future_import_statement || s == G.print_statement ||
+                   s == G.exec_statement || s == G.except_clause || s == SYM_ERROR) {
+            if (push(&walk, ts_node_start_byte(n))) goto nomem;
+        } else if (!py2 && s == G.integer) {
+            uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+            if (b <= n_data && b > a) py2 = py2_integer(data + a, b - a);
+        } else if (!py2 && s == G.string_start) {
+            uint32_t a = ts_node_start_byte(n);
+            if (a < n_data) py2 = py2_string_start(data + a, n_data - a);
+        }
+        stack[depth].sym = s;
+        stack[depth].fld = fld;
+        if (ts_tree_cursor_goto_first_child(&cursor)) {
+            depth++;
+            continue;
+        }
+        while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+            if (!ts_tree_cursor_goto_parent(&cursor)) goto walked;
+            depth--;
+        }
+    }
+walked:;
+    /* leaves come in byte order; zero-width (missing) identifiers may share a start with
+       another: each identifier of a start gets the highest role among them */
+    size_t n_ids = ids.n / 3;
+    for (size_t i = 1; i < n_ids; i++) {
+        if (ids.v[3 * i] < ids.v[3 * (i - 1)]) {
+            PyErr_SetString(PyExc_RuntimeError, "pyscan.scan: identifiers out of byte order");
+            goto done;
+        }
+    }
+    for (size_t i = 0; i < n_ids;) {
+        size_t j = i + 1;
+        uint32_t top = ids.v[3 * i + 2];
+        while (j < n_ids && ids.v[3 * j] == ids.v[3 * i]) {
+            if (ids.v[3 * j + 2] > top) top = ids.v[3 * j + 2];
+            j++;
+        }
+        for (size_t k = i; k < j; k++) ids.v[3 * k + 2] = top;
+        i = j;
+    }
+    {
+        PyObject *w = u32_list(&walk), *sa = u32_list(&selfattr);
+        PyObject *packed = PyBytes_FromStringAndSize((const char *)ids.v, (Py_ssize_t)(ids.n * sizeof(uint32_t)));
+        if (w && sa && packed) result = Py_BuildValue("(OOOO)", w, sa, py2 ? Py_True : Py_False, packed);
+        Py_XDECREF(w);
+        Py_XDECREF(sa);
+        Py_XDECREF(packed);
+    }
+    goto done;
+nomem:
+    PyErr_NoMemory();
+done:
+    if (have_cursor) ts_tree_cursor_delete(&cursor);
+    PyMem_Free(stack);
+    PyMem_Free(walk.v);
+    PyMem_Free(selfattr.v);
+    PyMem_Free(ids.v);
+    PyBuffer_Release(&buf);
+    return result;
+}
+
+/* ------------------------------------------------------------------ sweep */
+
+typedef struct {
+    long start, end;
+    PyObject *loads, *binds, *globs, *chains; /* borrowed from the scope objects, kept alive by them */
+} Scope;
+
+static int get_long_attr(PyObject *o, const char *name, long *out) {
+    PyObject *v = PyObject_GetAttrString(o, name);
+    if (v == NULL) return -1;
+    *out = PyLong_AsLong(v);
+    Py_DECREF(v);
+    return (*out == -1 && PyErr_Occurred()) ? -1 : 0;
+}
+
+static int get_set_attr(PyObject *o, const char *name, PyObject **out) {
+    PyObject *v = PyObject_GetAttrString(o, name);
+    if (v == NULL) return -1;
+    if (!PySet_Check(v)) {
+        Py_DECREF(v);
+        PyErr_Format(PyExc_TypeError, "pyscan.sweep: scope.%s is not a set", name);
+        return -1;
+    }
+    *out = v;
+    Py_DECREF(v); /* the scope object keeps it */
+    return 0;
+}
+
+static int is_space(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\x0b' || c == '\x0c';
+}
+
+/* bytes.strip() of data[a:b] == b"." */
+static int only_a_dot(const unsigned char *data, uint32_t a, uint32_t b) {
+    while (a < b && is_space(data[a])) a++;
+    while (b > a && is_space(data[b - 1])) b--;
+    return b - a == 1 && data[a] == '.';
+}
+
+static PyObject *name_at(const unsigned char *data, uint32_t s, uint32_t e) {
+    return PyUnicode_DecodeUTF8((const char *)data + s, (Py_ssize_t)(e - s), "replace");
+}
+
+/* sweep(ids, data, scopes, imports) -> (load_pos, load_names, bind_pos, bind_names)
+ * `_Walker._sweep`: gives each identifier of `ids` (from scan) outside the import spans
+ * `imports` (sorted (start, end) pairs) to its innermost scope of `scopes` (sorted by start,
+ * then by end descending) as a load, bind or global, and adds the dotted chains read there. */
+static PyObject *sweep(PyObject *self, PyObject *args) {
+    Py_buffer idbuf, databuf;
+    PyObject *scope_list, *import_list;
+    if (!PyArg_ParseTuple(args, "y*y*O!O!", &idbuf, &databuf, &PyList_Type, &scope_list, &PyList_Type,
+                          &import_list))
+        return NULL;
+    PyObject *result = NULL, *load_pos = NULL, *load_names = NULL, *bind_pos = NULL, *bind_names = NULL;
+    PyObject *chain = NULL;
+    Scope *scopes = NULL;
+    long *imports = NULL;
+    Py_ssize_t *stack = NULL;
+    const uint32_t *ids = idbuf.buf;
+    size_t n_ids = (size_t)idbuf.len / (3 * sizeof(uint32_t));
+    const unsigned char *data = databuf.buf;
+    const long inf = (long)databuf.len + 1;
+
+    Py_ssize_t n_scopes = PyList_GET_SIZE(scope_list);
+    scopes = PyMem_Calloc((size_t)n_scopes + 1, sizeof(Scope));
+    stack = PyMem_Calloc((size_t)n_scopes + 1, sizeof(Py_ssize_t));
+    Py_ssize_t n_imports = PyList_GET_SIZE(import_list);
+    imports = PyMem_Calloc(2 * ((size_t)n_imports + 1), sizeof(long));
+    if (scopes == NULL || stack == NULL || imports == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n_scopes; i++) {
+        PyObject *o = PyList_GET_ITEM(scope_list, i);
+        Scope *sc = &scopes[i];
+        if (get_long_attr(o, "start", &sc->start) || get_long_attr(o, "end", &sc->end) ||
+            get_set_attr(o, "loads", &sc->loads) || get_set_attr(o, "binds", &sc->binds) ||
+            get_set_attr(o, "globs", &sc->globs) || get_set_attr(o, "chains", &sc->chains))
+            goto done;
+    }
+    for (Py_ssize_t i = 0; i < n_imports; i++) {
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(import_list, i), "ll", &imports[2 * i], &imports[2 * i + 1])) goto done;
+    }
+    imports[2 * n_imports] = imports[2 * n_imports + 1] = inf;
+    load_pos = PyList_New(0);
+    load_names = PyList_New(0);
+    bind_pos = PyList_New(0);
+    bind_names = PyList_New(0);
+    if (!load_pos || !load_names || !bind_pos || !bind_names) goto done;
+
+    Py_ssize_t ii = 0, si = 0, depth = 0;
+    long imp_start = imports[0], imp_end = imports[1];
+    long next_start = n_scopes ? scopes[0].start : inf;
+    Py_ssize_t cur = -1, chain_scope = -1;
+    long cur_end = inf;
+    uint32_t prev_end = 0;
+    for (size_t k = 0; k < n_ids; k++) {
+        uint32_t s = ids[3 * k], e = ids[3 * k + 1], role = ids[3 * k + 2];
+        if ((long)s >= imp_start) { /* identifiers of import statements are handled by the walk */
+            while ((long)s >= imp_end) {
+                ii++;
+                imp_start = imports[2 * ii];
+                imp_end = imports[2 * ii + 1];
+            }
+            if ((long)s >= imp_start) continue;
+        }
+        if ((long)s >= cur_end || (long)s >= next_start) {
+            while (depth && scopes[stack[depth - 1]].end <= (long)s) depth--;
+            while (si < n_scopes && scopes[si].start <= (long)s) {
+                if (scopes[si].end > (long)s) stack[depth++] = si;
+                si++;
+            }
+            cur = depth ? stack[depth - 1] : -1;
+            cur_end = depth ? scopes[cur].end : inf;
+            next_start = si < n_scopes ? scopes[si].start : inf;
+        }
+        if (role == LOAD) {
+            PyObject *name = name_at(data, s, e);
+            PyObject *pos = PyLong_FromUnsignedLong(s);
+            int bad = name == NULL || pos == NULL || (cur >= 0 && PySet_Add(scopes[cur].loads, name) < 0) ||
+                      PyList_Append(load_pos, pos) < 0 || PyList_Append(load_names, name) < 0;
+            Py_XDECREF(pos);
+            Py_XSETREF(chain, bad ? NULL : PyTuple_Pack(1, name));
+            Py_XDECREF(name);
+            if (bad || chain == NULL) goto done;
+            chain_scope = cur;
+            prev_end = e;
+        } else if (role == ATTR) {
+            if (chain == NULL) continue;
+            /* `a.b`, else a dot between spaces or line breaks */
+            if (chain_scope == cur && ((s == prev_end + 1 && data[prev_end] == '.') || only_a_dot(data, prev_end, s))) {
+                Py_ssize_t n = PyTuple_GET_SIZE(chain);
+                PyObject *longer = PyTuple_New(n + 1);
+                if (longer == NULL) goto done;
+                for (Py_ssize_t i = 0; i < n; i++) {
+                    PyObject *x = PyTuple_GET_ITEM(chain, i);
+                    Py_INCREF(x);
+                    PyTuple_SET_ITEM(longer, i, x);
+                }
+                PyObject *attr = name_at(data, s, e);
+                if (attr == NULL) {
+                    Py_DECREF(longer);
+                    goto done;
+                }
+                PyTuple_SET_ITEM(longer, n, attr);
+                Py_SETREF(chain, longer);
+                prev_end = e;
+                if (cur >= 0 && PySet_Add(scopes[cur].chains, chain) < 0) goto done;
+            } else {
+                Py_CLEAR(chain);
+            }
+        } else {
+            Py_CLEAR(chain);
+            if (role == BIND) {
+                PyObject *name = name_at(data, s, e);
+                PyObject *pos = PyLong_FromUnsignedLong(s);
+                int bad = name == NULL || pos == NULL || (cur >= 0 && PySet_Add(scopes[cur].binds, name) < 0) ||
+                          PyList_Append(bind_pos, pos) < 0 || PyList_Append(bind_names, name) < 0;
+                Py_XDECREF(pos);
+                Py_XDECREF(name);
+                if (bad) goto done;
+            } else if (role == GLOB && cur >= 0) {
+                PyObject *name = name_at(data, s, e);
+                int bad = name == NULL || PySet_Add(scopes[cur].globs, name) < 0;
+                Py_XDECREF(name);
+                if (bad) goto done;
+            }
+        }
+    }
+    result = PyTuple_Pack(4, load_pos, load_names, bind_pos, bind_names);
+done:
+    Py_XDECREF(chain);
+    Py_XDECREF(load_pos);
+    Py_XDECREF(load_names);
+    Py_XDECREF(bind_pos);
+    Py_XDECREF(bind_names);
+    PyMem_Free(scopes);
+    PyMem_Free(stack);
+    PyMem_Free(imports);
+    PyBuffer_Release(&idbuf);
+    PyBuffer_Release(&databuf);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"scan", scan, METH_VARARGS, "scan(root, data) -> (walk_pos, selfattr_pos, py2_literal, ids)"},
+    {"sweep", sweep, METH_VARARGS, "sweep(ids, data, scopes, imports) -> (load_pos, load_names, bind_pos, bind_names)"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pyscan",
+                                    "The identifier pass of parsers.python, in C.", -1, methods};
+
+PyMODINIT_FUNC PyInit__pyscan(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && (PyModule_AddStringConstant(m, "TREE_SITTER_VERSION", PYSCAN_TREE_SITTER_VERSION) < 0 ||
+                      PyModule_AddStringConstant(m, "SOURCE_SHA256", PYSCAN_SOURCE_SHA256) < 0)) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,155 @@
+"""The C identifier pass (parsers/_pyscan.c) against the pure-Python one it replaces.
+
+Both paths must give the same file summary, field for field; the native one is only faster.
+Each case is summarized twice in one process, switching `parsers.python._NATIVE`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import parsers.python as pp
+from parsers.native import scanner_status
+from tests.pyrepo_fixture import FILES
+
+NATIVE = pp._NATIVE
+needs_native = pytest.mark.skipif(NATIVE is None, reason=f"the C pass is not in use here: {scanner_status()}")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def canon(x):
+    """A summary as nested tuples, sets sorted: equal exactly when the summaries are."""
+    if dataclasses.is_dataclass(x):
+        return type(x).__name__, tuple((f.name, canon(getattr(x, f.name))) for f in dataclasses.fields(x))
+    if isinstance(x, (set, frozenset)):
+        return "set", tuple(sorted((canon(v) for v in x), key=repr))
+    if isinstance(x, dict):
+        return "dict", tuple((canon(k), canon(v)) for k, v in x.items())
+    if isinstance(x, (list, tuple)):
+        return type(x).__name__, tuple(canon(v) for v in x)
+    return x
+
+
+def both(data: bytes, path: str = "m.py"):
+    """(pure-Python summary, native summary) of one file."""
+    try:
+        pp._NATIVE = None
+        pure = pp.summarize_python(path, data)
+    finally:
+        pp._NATIVE = NATIVE
+    return pure, pp.summarize_python(path, data)
+
+
+# Each snippet exercises identifier roles or Python 2 literals the two passes must agree on.
+SNIPPETS = {
+    "roles": b'''import os, sys as system
+from .fasta import read_fasta as rf
+K = 3
+class Counter(dict):
+    alphabet = "ACGT"
+    def __init__(self, seq, k=K, *args, step: int = 1, **kw):
+        global K
+        self.seq, self.k = seq, k
+        (self.a, self.b) = [1, 2]
+        self.n += 1
+        for i, (x, y) in enumerate(zip(seq, seq[1:])):
+            total = (n := len(seq)) + i
+        with open(seq) as (fh):
+            lines = [l for l in fh if l]
+        try:
+            pass
+        except (IOError, OSError) as err:
+            raise
+        f = lambda q, *r, s=1: q + s
+        os . path . join(system.argv[0], rf(seq).name)
+        return dict(key=value, other=K)
+    def kmers(self):
+        def inner(s):
+            nonlocal step
+            return s[: self.k]
+        return [inner(self.seq[i:]) for i in range(len(self.seq))]
+''',
+    "match_and_patterns": b'''def parse(rec):
+    match rec.split("\\t"):
+        case [chrom, pos, *rest]:
+            return chrom, int(pos), rest
+        case {"id": ident, **others}:
+            return ident
+    a, *b = rec
+    [c, d] = b
+    return a, c, d
+''',
+    "python2": b'''def old(seq):
+    print "GC:", seq.count("G")
+    mask = 0777
+    big = 10L
+    return `seq`, ur"\\d+"
+''',
+    "py2_only_long": b"def size(x):\n    return x + 12L\n",
+    "py2_only_ur_string": b"PATTERN = ur'^>(\\S+)'\ndef f():\n    return PATTERN\n",
+    "broken": b'''def ok(seq):
+    return seq.upper()
+
+def broken(seq
+    return seq[::-1] +
+
+class Half(:
+    def m(self): return self.x
+''',
+    "unicode_names": "def \u00e9chantillon(s\u00e9q):\n    \u00fcber = s\u00e9q.\u00e7a\n    return \u00fcber\n".encode(),
+    "crlf_tabs": b"class T:\r\n\tdef m(self, x):\r\n\t\tself.y = x\r\n\t\treturn self.y . strip()\r\n",
+    "truncated": b"import re\ndef f():",
+}
+
+
+@needs_native
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_native_pass_matches_pure_python(name):
+    pure, native = both(SNIPPETS[name])
+    assert canon(native) == canon(pure)
+
+
+@needs_native
+def test_snippets_exercise_what_they_claim():
+    # the comparison above is only as good as what the snippets contain
+    _, s = both(SNIPPETS["roles"])
+    init = next(f for f in s.functions if f.name == "__init__")
+    assert {"seq", "k", "args", "step", "kw", "total", "n", "x", "y", "lines", "err", "f"} <= init.locals
+    assert "K" not in init.locals and {"K", "os", "system", "rf", "value"} <= init.refs
+    assert {("os", "path", "join"), ("system", "argv"), ("self", "n")} <= init.chains
+    assert {"a", "b", "k", "n", "seq"} <= set(s.classes["Counter"].attributes)
+    for name in ("python2", "py2_only_long", "py2_only_ur_string"):
+        assert both(SNIPPETS[name])[1].python2, name
+    assert not both(SNIPPETS["roles"])[1].python2
+    broken = both(SNIPPETS["broken"])[1]
+    assert broken.has_error and [f.name for f in broken.functions][:1] == ["ok"]
+
+
+@needs_native
+def test_native_pass_matches_pure_python_on_repositories():
+    files = {f"fixture/{k}": v for k, v in FILES.items() if k.endswith(".py")}
+    for path in sorted((ROOT / "pipeline" / "sample_repos").rglob("*.py")):
+        files[str(path.relative_to(ROOT))] = path.read_bytes()
+    assert len(files) > 20
+    for path, data in files.items():
+        pure, native = both(data, path)
+        assert canon(native) == canon(pure), path
+
+
+def _status(env_extra: dict[str, str]) -> str:
+    env = {**os.environ, **env_extra}
+    out = subprocess.run([sys.executable, "-c", "from parsers.native import scanner_status; print(scanner_status())"],
+                         cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def test_pure_python_path_can_be_forced():
+    assert _status({"BIOCODER_PURE_PYTHON": "1"}) == "pure Python (BIOCODER_PURE_PYTHON is set)"
+    expected = "native" if NATIVE is not None else "pure Python"
+    assert _status({"BIOCODER_PURE_PYTHON": ""}).startswith(expected)
