@@ -1,10 +1,12 @@
 """Extraction throughput against bare tree-sitter parsing of the same files.
 
-    python benchmarks/bench_extract.py DIR [--languages python,java] [--repeat N]
+    python benchmarks/bench_extract.py DIR... [--languages python,java] [--repeat N] [--target MB/S]
 
 Prints files, MB, functions, which identifier pass the Python parser runs (C or pure Python;
 `BIOCODER_PURE_PYTHON=1` forces the latter), bare-parse MB/s, extraction MB/s (parse + summaries + index +
-context resolution + records), functions/s, their ratio, and peak RSS. One process, one core.
+context resolution + records), functions/s, their ratio, and peak RSS; with several
+directories, the same over all of them (total MB over total CPU time) and how many reach
+`--target` MB/s. One process, one core.
 Times are CPU time of this process (`time.process_time`), best of N: the machine may be shared,
 and wall time would then measure the neighbours.
 """
@@ -35,11 +37,42 @@ def bare_parser(language: str):
     return Parser(Language(ts.language()))
 
 
+def measure(directory: Path, lang: str, repeat: int) -> tuple[float, float, float, int, int] | None:
+    """(MB, best bare-parse seconds, best extraction seconds, files, functions), or None without files."""
+    sources = []
+    for rel, path, _ in iter_source_files(directory, (lang,)):
+        try:
+            sources.append(read_source(path, rel, lang).data)
+        except SkipFile:
+            continue
+    if not sources:
+        return None
+    mb = sum(map(len, sources)) / 1e6
+    parser = bare_parser(lang)
+    best_parse = float("inf")
+    for _ in range(repeat):
+        t = time.process_time()
+        for data in sources:
+            parser.parse(data)
+        best_parse = min(best_parse, time.process_time() - t)
+    best_ext = float("inf")
+    n_funcs = 0
+    for _ in range(repeat):
+        gc.collect()
+        t = time.process_time()
+        records, stats = extract_repo(directory, languages=(lang,))
+        best_ext = min(best_ext, time.process_time() - t)
+        n_funcs = len(records)
+        del records
+    return mb, best_parse, best_ext, len(sources), n_funcs
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("dir", type=Path)
+    ap.add_argument("dirs", type=Path, nargs="+", metavar="DIR")
     ap.add_argument("--languages", default="python")
     ap.add_argument("--repeat", type=int, default=3, help="best of N runs")
+    ap.add_argument("--target", type=float, default=5.0, help="MB/s the summary line counts directories against")
     args = ap.parse_args()
     languages = []
     for lang in args.languages.split(","):
@@ -49,40 +82,33 @@ def main() -> int:
         except ModuleNotFoundError as exc:
             print(f"skipping {lang}: backend not available ({exc.name})")
     for lang in languages:
-        sources = []
-        for rel, path, _ in iter_source_files(args.dir, (lang,)):
-            try:
-                sources.append(read_source(path, rel, lang).data)
-            except SkipFile:
-                continue
-        mb = sum(map(len, sources)) / 1e6
-        parser = bare_parser(lang)
-        best_parse = float("inf")
-        for _ in range(args.repeat):
-            t = time.process_time()
-            for data in sources:
-                parser.parse(data)
-            best_parse = min(best_parse, time.process_time() - t)
-        best_ext = float("inf")
-        n_funcs = 0
-        for _ in range(args.repeat):
-            gc.collect()
-            t = time.process_time()
-            records, stats = extract_repo(args.dir, languages=(lang,))
-            best_ext = min(best_ext, time.process_time() - t)
-            n_funcs = len(records)
-            del records
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        parse_mbs = mb / best_parse
-        ext_mbs = mb / best_ext
-        print(f"[{lang}] {args.dir}: files {len(sources)}, {mb:.2f} MB, functions {n_funcs}")
         if lang == "python":
-            print(f"  identifier pass: {scanner_status()}")
-        print(f"  bare tree-sitter parse: {parse_mbs:6.2f} MB/s")
-        print(f"  extraction + context:   {ext_mbs:6.2f} MB/s, {n_funcs / best_ext:8.0f} functions/s "
-              f"({best_ext:.2f} s CPU, includes reading files)")
-        print(f"  ratio extraction/parse: {ext_mbs / parse_mbs:.2f}")
-        print(f"  peak RSS: {rss:.0f} MB")
+            print(f"identifier pass: {scanner_status()}")
+        totals = [0.0, 0.0, 0.0, 0, 0]
+        n_dirs = n_at_target = 0
+        for directory in args.dirs:
+            m = measure(directory, lang, args.repeat)
+            if m is None:
+                print(f"[{lang}] {directory}: no files")
+                continue
+            mb, t_parse, t_ext, n_files, n_funcs = m
+            totals = [a + b for a, b in zip(totals, m)]
+            n_dirs += 1
+            n_at_target += mb / t_ext >= args.target
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"[{lang}] {directory}: files {n_files}, {mb:.2f} MB, functions {n_funcs}")
+            print(f"  bare tree-sitter parse: {mb / t_parse:6.2f} MB/s")
+            print(f"  extraction + context:   {mb / t_ext:6.2f} MB/s, {n_funcs / t_ext:8.0f} functions/s "
+                  f"({t_ext:.2f} s CPU, includes reading files)")
+            print(f"  ratio extraction/parse: {t_parse / t_ext:.2f}")
+            print(f"  peak RSS so far: {rss:.0f} MB")
+        if n_dirs > 1:
+            mb, t_parse, t_ext, n_files, n_funcs = totals
+            print(f"[{lang}] all {n_dirs} directories: files {n_files}, {mb:.2f} MB, functions {n_funcs}")
+            print(f"  bare tree-sitter parse: {mb / t_parse:6.2f} MB/s")
+            print(f"  extraction + context:   {mb / t_ext:6.2f} MB/s, {n_funcs / t_ext:8.0f} functions/s "
+                  f"({t_ext:.2f} s CPU)")
+            print(f"  directories at >= {args.target:g} MB/s: {n_at_target} of {n_dirs}")
     return 0
 
 

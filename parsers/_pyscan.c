@@ -1,5 +1,6 @@
 /* The identifier pass of parsers/python.py, in C: one cursor walk over a py-tree-sitter tree
- * and one sweep of its identifiers over the scopes the Python statement walk found.
+ * and one sweep of its identifiers over the scopes the Python statement walk found; and the
+ * token count of pipeline/context_python.count_tokens for ASCII code.
  *
  * It computes exactly what the pure-Python path does with `_QUERY` (a tree-sitter query) and
  * `_Walker._sweep`; tests/test_python_native.py checks the two agree. The Python path creates a
@@ -487,9 +488,38 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------------ token count */
+
+/* count_ascii_tokens(code: str) -> int | None
+ * `len(re.findall(r"\w+|[^\w\s]", code))` for ASCII text (None otherwise): the runs of word
+ * characters plus every other character that is not white space (as str.isspace: \x1c-\x1f too). */
+static PyObject *count_ascii_tokens(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "count_ascii_tokens: expected a str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(arg)) Py_RETURN_NONE;
+    const unsigned char *p = PyUnicode_1BYTE_DATA(arg);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    long count = 0;
+    int in_word = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+            count += !in_word;
+            in_word = 1;
+            continue;
+        }
+        in_word = 0;
+        if (!(c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f))) count++;
+    }
+    return PyLong_FromLong(count);
+}
+
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS, "scan(root, data) -> (walk_pos, selfattr_pos, py2_literal, ids)"},
     {"sweep", sweep, METH_VARARGS, "sweep(ids, data, scopes, imports) -> (load_pos, load_names, bind_pos, bind_names)"},
+    {"count_ascii_tokens", count_ascii_tokens, METH_O, "count_ascii_tokens(code) -> int | None"},
     {NULL, NULL, 0, NULL},
 };
 

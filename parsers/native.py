@@ -11,6 +11,7 @@ a third slower.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from importlib import metadata
 from pathlib import Path
@@ -35,8 +36,12 @@ def _why_not() -> tuple[ModuleType | None, str]:
 
 
 def native_scanner() -> ModuleType | None:
-    """The `_pyscan` module if it can be used here, else None."""
-    return _why_not()[0]
+    """The `_pyscan` module if it can be used here, else None (with a warning when it is built
+    but stale or for another tree-sitter: then the speed-up is lost by mistake)."""
+    module, why = _why_not()
+    if module is None and why.startswith("parsers._pyscan was built"):
+        logging.getLogger(__name__).warning("%s; using the pure-Python identifier pass", why)
+    return module
 
 
 def scanner_status() -> str:

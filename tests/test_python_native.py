@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,25 @@ def test_pure_python_path_can_be_forced():
     assert _status({"BIOCODER_PURE_PYTHON": "1"}) == "pure Python (BIOCODER_PURE_PYTHON is set)"
     expected = "native" if NATIVE is not None else "pure Python"
     assert _status({"BIOCODER_PURE_PYTHON": ""}).startswith(expected)
+
+
+@needs_native
+def test_native_token_count_matches_the_regex():
+    from pipeline.context_python import _NATIVE_COUNT, _TOKEN, count_tokens
+
+    rng = random.Random(7)
+    alphabet = "ab_Z09 \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x7f.,()[]=+-*/#\"'\\@\x00\x01"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert _NATIVE_COUNT(text) == len(_TOKEN.findall(text)), repr(text)
+    assert _NATIVE_COUNT("seq = 'é'") is None  # non-ASCII: the regex counts
+    assert count_tokens("def gc(seq):\n    return seq.count('G')  # é\n") == 17  # é is a word
+
+
+def test_benchmark_script_runs_on_the_sample_repositories():
+    samples = ROOT / "pipeline" / "sample_repos"
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_extract.py"), str(samples / "seqtools"),
+                          str(samples / "alignlib"), "--repeat", "1"], capture_output=True, text=True, check=True).stdout
+    assert out.count("extraction + context:") == 3, out  # two directories and their total
+    assert "all 2 directories" in out and "directories at >= 5 MB/s:" in out
+    assert f"identifier pass: {scanner_status()}" in out

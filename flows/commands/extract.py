@@ -27,6 +27,7 @@ def extract(
     from rich.console import Console
     from rich.table import Table
 
+    from parsers.native import scanner_status
     from pipeline.extract import ExtractStats, iter_record_batches, iter_repo_records, load_backend
     from pipeline.records import FUNCTION_SCHEMA, records_to_table
 
@@ -77,6 +78,8 @@ def extract(
     console.print(f"files seen: {sum(stats.files.values()) + sum(stats.skipped.values())}, "
                   f"parsed: {sum(stats.files.values())}, functions: {written}, "
                   f"python2 files: {stats.python2_files}, {stats.seconds:.2f} s")
+    if "python" in usable:
+        console.print(f"python identifier pass: {scanner_status()}")
     if stats.skipped:
         console.print("skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.skipped.items())))
         for p, reason in stats.skipped_files[:20]:
