@@ -347,6 +347,19 @@ static PyObject *name_at(const unsigned char *data, uint32_t s, uint32_t e) {
     return PyUnicode_DecodeUTF8((const char *)data + s, (Py_ssize_t)(e - s), "replace");
 }
 
+/* The name at data[s:e], added to `into` (a scope's set, or NULL for none) and, with its start,
+ * to `names` and `positions`: a new reference, or NULL with an exception set. */
+static PyObject *take_name(const unsigned char *data, uint32_t s, uint32_t e, PyObject *into, PyObject *positions,
+                           PyObject *names) {
+    PyObject *name = name_at(data, s, e);
+    PyObject *pos = name == NULL ? NULL : PyLong_FromUnsignedLong(s);
+    int bad = pos == NULL || (into != NULL && PySet_Add(into, name) < 0) || PyList_Append(positions, pos) < 0 ||
+              PyList_Append(names, name) < 0;
+    Py_XDECREF(pos);
+    if (bad) Py_CLEAR(name);
+    return name;
+}
+
 /* sweep(ids, data, scopes, imports) -> (load_pos, load_names, bind_pos, bind_names)
  * `_Walker._sweep`: gives each identifier of `ids` (from scan) outside the import spans
  * `imports` (sorted (start, end) pairs) to its innermost scope of `scopes` (sorted by start,
@@ -402,6 +415,10 @@ static PyObject *sweep(PyObject *self, PyObject *args) {
     uint32_t prev_end = 0;
     for (size_t k = 0; k < n_ids; k++) {
         uint32_t s = ids[3 * k], e = ids[3 * k + 1], role = ids[3 * k + 2];
+        if (e < s || (Py_ssize_t)e > databuf.len) { /* every read below stays inside data */
+            PyErr_SetString(PyExc_ValueError, "pyscan.sweep: identifier offsets outside the data");
+            goto done;
+        }
         if ((long)s >= imp_start) { /* identifiers of import statements are handled by the walk */
             while ((long)s >= imp_end) {
                 ii++;
@@ -421,14 +438,10 @@ static PyObject *sweep(PyObject *self, PyObject *args) {
             next_start = si < n_scopes ? scopes[si].start : inf;
         }
         if (role == LOAD) {
-            PyObject *name = name_at(data, s, e);
-            PyObject *pos = PyLong_FromUnsignedLong(s);
-            int bad = name == NULL || pos == NULL || (cur >= 0 && PySet_Add(scopes[cur].loads, name) < 0) ||
-                      PyList_Append(load_pos, pos) < 0 || PyList_Append(load_names, name) < 0;
-            Py_XDECREF(pos);
-            Py_XSETREF(chain, bad ? NULL : PyTuple_Pack(1, name));
+            PyObject *name = take_name(data, s, e, cur >= 0 ? scopes[cur].loads : NULL, load_pos, load_names);
+            Py_XSETREF(chain, name == NULL ? NULL : PyTuple_Pack(1, name));
             Py_XDECREF(name);
-            if (bad || chain == NULL) goto done;
+            if (chain == NULL) goto done;
             chain_scope = cur;
             prev_end = e;
         } else if (role == ATTR) {
@@ -458,13 +471,9 @@ static PyObject *sweep(PyObject *self, PyObject *args) {
         } else {
             Py_CLEAR(chain);
             if (role == BIND) {
-                PyObject *name = name_at(data, s, e);
-                PyObject *pos = PyLong_FromUnsignedLong(s);
-                int bad = name == NULL || pos == NULL || (cur >= 0 && PySet_Add(scopes[cur].binds, name) < 0) ||
-                          PyList_Append(bind_pos, pos) < 0 || PyList_Append(bind_names, name) < 0;
-                Py_XDECREF(pos);
-                Py_XDECREF(name);
-                if (bad) goto done;
+                PyObject *name = take_name(data, s, e, cur >= 0 ? scopes[cur].binds : NULL, bind_pos, bind_names);
+                if (name == NULL) goto done;
+                Py_DECREF(name);
             } else if (role == GLOB && cur >= 0) {
                 PyObject *name = name_at(data, s, e);
                 int bad = name == NULL || PySet_Add(scopes[cur].globs, name) < 0;

@@ -353,12 +353,14 @@ def _builds_own_class(caller: PyFunction, cls: PyClass) -> bool:
     class name counts only when the code reads it (a docstring's example does not)."""
     if ("self", "__class__") in caller.chains:
         return True
-    names = [r"type\(\s*self\s*\)"]
-    if cls.name in caller.refs:
+    # each alternative only where its literal text occurs: most bodies need no regex at all
+    body = caller.body
+    names = [r"type\(\s*self\s*\)"] if "type(" in body else []
+    if cls.name in caller.refs and cls.name in body:
         names.append(re.escape(cls.name))
-    if caller.kind == "classmethod" and caller.parameters:
+    if caller.kind == "classmethod" and caller.parameters and caller.parameters[0].name in body:
         names.append(re.escape(caller.parameters[0].name))
-    return re.search(rf"(?<![\w.])(?:{'|'.join(names)})\s*\(", caller.body) is not None
+    return bool(names) and re.search(rf"(?<![\w.])(?:{'|'.join(names)})\s*\(", body) is not None
 
 
 _READS_SELF = re.compile(r"\bself\s*\.")

@@ -176,3 +176,13 @@ def test_benchmark_script_runs_on_the_sample_repositories():
     assert out.count("extraction + context:") == 3, out  # two directories and their total
     assert "all 2 directories" in out and "directories at >= 5 MB/s:" in out
     assert f"identifier pass: {scanner_status()}" in out
+
+
+@needs_native
+def test_native_calls_reject_mismatched_input():
+    data = b"def gc(seq):\n    return seq.count('G')\n"
+    _, _, _, ids = NATIVE.scan(pp._PARSER.parse(data).root_node, data)
+    with pytest.raises(ValueError, match="outside the data"):
+        NATIVE.sweep(ids, data[:10], [], [])  # offsets of another (longer) text: no read past the end
+    with pytest.raises(TypeError, match="tree_sitter.Node"):
+        NATIVE.scan(data, data)
