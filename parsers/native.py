@@ -10,6 +10,7 @@ a third slower.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -28,16 +29,19 @@ def _why_not() -> tuple[ModuleType | None, str]:
     except ImportError:
         return None, "parsers._pyscan is not built (see setup.py)"
     installed = metadata.version("tree-sitter")
-    if _pyscan.TREE_SITTER_VERSION != installed:
-        return None, f"parsers._pyscan was built for tree-sitter {_pyscan.TREE_SITTER_VERSION}, not {installed}"
-    if SOURCE.is_file() and hashlib.sha256(SOURCE.read_bytes()).hexdigest() != _pyscan.SOURCE_SHA256:
+    built_for = getattr(_pyscan, "TREE_SITTER_VERSION", "an unknown release")
+    if built_for != installed:
+        return None, f"parsers._pyscan was built for tree-sitter {built_for}, not {installed}"
+    if SOURCE.is_file() and hashlib.sha256(SOURCE.read_bytes()).hexdigest() != getattr(_pyscan, "SOURCE_SHA256", ""):
         return None, "parsers._pyscan was built from an older _pyscan.c: rebuild with `pip install -e .`"
     return _pyscan, ""
 
 
+@functools.cache
 def native_scanner() -> ModuleType | None:
     """The `_pyscan` module if it can be used here, else None (with a warning when it is built
-    but stale or for another tree-sitter: then the speed-up is lost by mistake)."""
+    but stale or for another tree-sitter: then the speed-up is lost by mistake). Decided once
+    per process."""
     module, why = _why_not()
     if module is None and why.startswith("parsers._pyscan was built"):
         logging.getLogger(__name__).warning("%s; using the pure-Python identifier pass", why)
@@ -46,7 +50,7 @@ def native_scanner() -> ModuleType | None:
 
 def scanner_status() -> str:
     """Which identifier pass the Python parser runs, and why, in one line."""
-    module, why = _why_not()
+    module = native_scanner()
     if module is not None:
         return f"native (C, tree-sitter {module.TREE_SITTER_VERSION})"
-    return f"pure Python ({why})"
+    return f"pure Python ({_why_not()[1]})"

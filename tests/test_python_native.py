@@ -186,3 +186,16 @@ def test_native_calls_reject_mismatched_input():
         NATIVE.sweep(ids, data[:10], [], [])  # offsets of another (longer) text: no read past the end
     with pytest.raises(TypeError, match="tree_sitter.Node"):
         NATIVE.scan(data, data)
+
+
+@needs_native
+def test_a_module_built_from_another_source_is_not_used(tmp_path, monkeypatch):
+    import parsers.native as native
+
+    edited = tmp_path / "_pyscan.c"
+    edited.write_bytes(native.SOURCE.read_bytes() + b"/* edited after the build */\n")
+    monkeypatch.setattr(native, "SOURCE", edited)
+    module, why = native._why_not()
+    assert module is None and "older _pyscan.c" in why
+    monkeypatch.setattr(native, "SOURCE", tmp_path / "absent.c")  # an installed wheel ships no source
+    assert native._why_not()[0] is NATIVE
