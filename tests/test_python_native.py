@@ -106,6 +106,11 @@ class Half(:
     "unicode_names": "def \u00e9chantillon(s\u00e9q):\n    \u00fcber = s\u00e9q.\u00e7a\n    return \u00fcber\n".encode(),
     "crlf_tabs": b"class T:\r\n\tdef m(self, x):\r\n\t\tself.y = x\r\n\t\treturn self.y . strip()\r\n",
     "truncated": b"import re\ndef f():",
+    # error recovery inserts zero-width `MISSING identifier` nodes; the query captures them,
+    # except at the very start of the file
+    "missing_at_start": b',"\ndef f(seq):\n    return seq\n',
+    "missing_assignment_target": b"= 1\n= 2\ndef g(x):\n    return x\n",
+    "missing_condition": b"def h(reads):\n    if :\n        pass\n    return reads\n",
 }
 
 
