@@ -6,7 +6,8 @@ Prints files, MB, functions, which identifier pass the Python parser runs (C or 
 `BIOCODER_PURE_PYTHON=1` forces the latter), bare-parse MB/s, extraction MB/s (parse + summaries + index +
 context resolution + records), functions/s, their ratio, and peak RSS; with several
 directories, the same over all of them (total MB over total CPU time) and how many reach
-`--target` MB/s. One process, one core.
+`--target` MB/s. `--phases` adds, for Python, how the time splits between parsing, the rest of
+the file summaries, context resolution with records, and the rest. One process, one core.
 Times are CPU time of this process (`time.process_time`), best of N: the machine may be shared,
 and wall time would then measure the neighbours.
 """
@@ -67,12 +68,60 @@ def measure(directory: Path, lang: str, repeat: int) -> tuple[float, float, floa
     return mb, best_parse, best_ext, len(sources), n_funcs
 
 
+def phases(directory: Path) -> dict[str, float]:
+    """CPU seconds of one extra Python extraction, split into parsing, the rest of the file
+    summaries (identifier pass, statement walk), context resolution with records, and the rest
+    (reading files, the symbol index). The timers wrap the two hot functions, so this run is
+    slower than the measured ones."""
+    from parsers import python as parser
+    from pipeline import context_python as ctx
+
+    spent = {"parse": 0.0, "summaries": 0.0, "records": 0.0}
+    clock = time.process_time
+    real_parser, real_summarize, real_record = parser._PARSER, ctx.summarize_python, ctx._Resolver.record
+    real_parse = real_parser.parse
+
+    class TimedParser:
+        def parse(self, data):
+            t = clock()
+            try:
+                return real_parse(data)
+            finally:
+                spent["parse"] += clock() - t
+
+    def summarize(path, data):
+        t = clock()
+        try:
+            return real_summarize(path, data)
+        finally:
+            spent["summaries"] += clock() - t
+
+    def record(self, *args):
+        t = clock()
+        try:
+            return real_record(self, *args)
+        finally:
+            spent["records"] += clock() - t
+
+    parser._PARSER, ctx.summarize_python, ctx._Resolver.record = TimedParser(), summarize, record
+    try:
+        gc.collect()
+        t = clock()
+        extract_repo(directory, languages=("python",))
+        total = clock() - t
+    finally:
+        parser._PARSER, ctx.summarize_python, ctx._Resolver.record = real_parser, real_summarize, real_record
+    spent["summaries"] -= spent["parse"]
+    return {**spent, "other": total - sum(spent.values()), "total": total}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dirs", type=Path, nargs="+", metavar="DIR")
     ap.add_argument("--languages", default="python")
     ap.add_argument("--repeat", type=int, default=3, help="best of N runs")
     ap.add_argument("--target", type=float, default=5.0, help="MB/s the summary line counts directories against")
+    ap.add_argument("--phases", action="store_true", help="Python: also where the time goes, from one extra run")
     args = ap.parse_args()
     languages = []
     for lang in args.languages.split(","):
@@ -102,6 +151,11 @@ def main() -> int:
                   f"({t_ext:.2f} s CPU, includes reading files)")
             print(f"  ratio extraction/parse: {t_parse / t_ext:.2f}")
             print(f"  peak RSS so far: {rss:.0f} MB")
+            if args.phases and lang == "python":
+                split = phases(directory)
+                total = split.pop("total")
+                print("  phases (CPU s, one instrumented run): " +
+                      ", ".join(f"{k} {v:.2f} ({v / total:.0%})" for k, v in split.items()))
         if n_dirs > 1:
             mb, t_parse, t_ext, n_files, n_funcs = totals
             print(f"[{lang}] all {n_dirs} directories: files {n_files}, {mb:.2f} MB, functions {n_funcs}")

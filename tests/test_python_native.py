@@ -177,10 +177,12 @@ def test_native_token_count_matches_the_regex():
 def test_benchmark_script_runs_on_the_sample_repositories():
     samples = ROOT / "pipeline" / "sample_repos"
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_extract.py"), str(samples / "seqtools"),
-                          str(samples / "alignlib"), "--repeat", "1"], capture_output=True, text=True, check=True).stdout
+                          str(samples / "alignlib"), "--repeat", "1", "--phases"],
+                         capture_output=True, text=True, check=True).stdout
     assert out.count("extraction + context:") == 3, out  # two directories and their total
     assert "all 2 directories" in out and "directories at >= 5 MB/s:" in out
     assert f"identifier pass: {scanner_status()}" in out
+    assert out.count("phases (CPU s, one instrumented run): parse ") == 2
 
 
 @needs_native
