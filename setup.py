@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import sys
 import tarfile
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from setuptools import Extension, setup
 
-TREE_SITTER = "0.26.1"  # must equal the tree-sitter pin in pyproject.toml
+TREE_SITTER = "0.26.1"  # the tree-sitter pin of pyproject.toml (checked below and by a test)
 SDIST_SHA256 = "9919cbaf02d17fa9a4cd0e6da496aecf901b758e6eacf122eee393e3ef08aacd"
 SDIST_URL = ("https://files.pythonhosted.org/packages/e6/ca/"
              "3d69b21b2328dadee34a6cae65bc84e2b4e0c72bfb9147b7a2d4ba8110a0/tree_sitter-0.26.1.tar.gz")
@@ -74,8 +75,19 @@ def core_dir() -> Path | None:
         return None
 
 
+def pinned_tree_sitter() -> str | None:
+    """The tree-sitter version pyproject.toml pins."""
+    m = re.search(r'"tree-sitter==([^"]+)"', (HERE / "pyproject.toml").read_text())
+    return m.group(1) if m else None
+
+
 def native_extensions() -> list[Extension]:
     if os.environ.get("BIOCODER_NO_NATIVE", "") not in ("", "0"):
+        return []
+    pinned = pinned_tree_sitter()
+    if pinned != TREE_SITTER:
+        _warn(f"pyproject.toml pins tree-sitter {pinned} but setup.py has the sources of {TREE_SITTER} "
+              "(update TREE_SITTER, SDIST_SHA256 and SDIST_URL)")
         return []
     core = core_dir()
     if core is None:

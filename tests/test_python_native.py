@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -206,3 +207,11 @@ def test_a_module_built_from_another_source_is_not_used(tmp_path, monkeypatch):
     assert module is None and "older _pyscan.c" in why
     monkeypatch.setattr(native, "SOURCE", tmp_path / "absent.c")  # an installed wheel ships no source
     assert native._why_not()[0] is NATIVE
+
+
+def test_setup_builds_against_the_pinned_tree_sitter():
+    # a tree-sitter bump must bring setup.py's sources along, or the C pass silently goes unused
+    text = (ROOT / "setup.py").read_text()
+    pinned = re.search(r'"tree-sitter==([^"]+)"', (ROOT / "pyproject.toml").read_text()).group(1)
+    assert re.search(r'^TREE_SITTER = "([^"]+)"', text, re.M).group(1) == pinned
+    assert f"tree_sitter-{pinned}.tar.gz" in text
