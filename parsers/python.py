@@ -575,6 +575,10 @@ class _Walker:
                     if obj is not None and attr is not None and obj.type == "identifier" and self.text(obj) == "self":
                         attrs.append(self.text(attr))
         if scope is None:
+            if node.type == "assignment" and node.child_by_field_name("right") is None:
+                # `strict: bool` declares an annotation and binds nothing (a settings module that
+                # sets its values at run time): a context must not take it for the definition
+                return
             for n in names:
                 self.bind_top(n, top_index)
                 if n == "__all__":

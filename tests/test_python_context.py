@@ -9,6 +9,7 @@ import ast
 import pytest
 from pyflakes import checker, messages
 
+from parsers.python import summarize_python
 from pipeline.extract import extract_repo
 from pipeline.records import MARKER, FunctionRecord
 from tests.pyrepo_fixture import write_repo
@@ -486,3 +487,21 @@ def test_a_decorator_factory_runs_at_import_with_what_its_body_calls(tmp_path):
     }, "comp.ops.centralize")
     assert scope["centralize"]([[1, 3]]) == [[0.25, 0.75]]
     assert scope["closure"].__doc__.endswith("Backends: numpy, cupy")
+
+
+def test_an_annotation_without_value_is_not_a_definition(tmp_path):
+    """A settings module declares `strict: bool` and sets the values at run time (MultiQC's
+    config): the declaration binds nothing, so a context must not define `strict` by it, nor
+    build the module's namespace from it (that raised NameError when the context ran)."""
+    files = {
+        "qc/__init__.py": "",
+        "qc/config.py": "strict: bool\nmin_reads: int = 100\n\ndef load(values):\n    globals().update(values)\n",
+        "qc/report.py": "from qc import config\n\n\ndef passes(n_reads):\n"
+                        "    if config.strict:\n        return n_reads >= 2 * config.min_reads\n"
+                        "    return n_reads >= config.min_reads\n",
+    }
+    rec, scope = _run(tmp_path, files, "qc.report.passes")
+    assert "strict: bool" not in rec.context_code and "min_reads: int = 100" in rec.context_code
+    assert scope["config"].min_reads == 100 and not hasattr(scope["config"], "strict")
+    summary = summarize_python("qc/config.py", files["qc/config.py"].encode())
+    assert "strict" not in summary.bindings and "min_reads" in summary.bindings
