@@ -263,6 +263,7 @@ class ClassAttr:
     refs: frozenset[str]
     kind: str  # class_attribute, attribute (self.x assigned in a method)
     method: str = ""  # for attributes: the method assigning it
+    start_byte: int = 0  # of the statement, for keeping source order in skeletons
 
 
 @dataclass(slots=True)
@@ -907,13 +908,13 @@ class _Walker:
             cls = summary.classes[cq]
             if name not in cls.class_attrs:
                 src = _dedent_block(self.data[s:e].decode("utf-8", "replace"), self.indent_of(s))
-                cls.class_attrs[name] = ClassAttr(name, src, range_refs(s, e), "class_attribute")
+                cls.class_attrs[name] = ClassAttr(name, src, range_refs(s, e), "class_attribute", start_byte=s)
         for cq, attr, s, e, meth in self.pending_attrs:
             cls = summary.classes[cq]
             old = cls.attributes.get(attr)
             if old is None or (meth == "__init__" and old.method != "__init__"):
                 src = _dedent_block(self.data[s:e].decode("utf-8", "replace"), self.indent_of(s))
-                cls.attributes[attr] = ClassAttr(attr, src, range_refs(s, e) - {"self"}, "attribute", meth)
+                cls.attributes[attr] = ClassAttr(attr, src, range_refs(s, e) - {"self"}, "attribute", meth, s)
         for st in summary.statements:
             if st.kind == "function" or st.kind == "class":
                 continue

@@ -312,13 +312,16 @@ def _class_skeleton(cls: PyClass, summary: PyFileSummary) -> tuple[str, frozense
     unit = "\t" if "\t" in cls.indent else "    "
     lines = [*cls.decorators, cls.header]
     refs = set(cls.header_refs)
+    # members in source order: `factory = staticmethod(factory)` must follow `def factory`
+    members: list[tuple[int, str]] = []
     for a in cls.class_attrs.values():
-        lines.append(_indent(a.source, unit))
+        members.append((a.start_byte, _indent(a.source, unit)))
         refs |= a.refs
     for name, i in cls.methods.items():
         text, member_refs = member_stub(summary.functions[i], unit)
-        lines.append(_indent(text, unit))
+        members.append((summary.functions[i].start_byte, _indent(text, unit)))
         refs |= member_refs
+    lines.extend(text for _, text in sorted(members, key=lambda m: m[0]))
     if len(lines) == len(cls.decorators) + 1:
         lines.append(unit + "pass")
     return "\n".join(lines), frozenset(refs)

@@ -505,3 +505,21 @@ def test_an_annotation_without_value_is_not_a_definition(tmp_path):
     assert scope["config"].min_reads == 100 and not hasattr(scope["config"], "strict")
     summary = summarize_python("qc/config.py", files["qc/config.py"].encode())
     assert "strict" not in summary.bindings and "min_reads" in summary.bindings
+
+
+def test_a_class_skeleton_keeps_its_members_in_source_order(tmp_path):
+    """generateDS-style classes rebind a method after defining it (`factory =
+    staticmethod(factory)`). A skeleton that put class attributes before the method stubs raised
+    NameError when the context ran (ete's nexml bindings: 693 contexts)."""
+    padding = "".join(f"    def export_{i}(self, outfile):\n        outfile.write('<tag{i}/>')\n" for i in range(120))
+    files = {
+        "nexml/__init__.py": "",
+        "nexml/_nexml.py": "class Nexml(object):\n    subclass = None\n"
+                           "    def factory(*args_, **kwargs_):\n        return Nexml(*args_, **kwargs_)\n"
+                           "    factory = staticmethod(factory)\n" + padding,
+        "nexml/io.py": "from nexml._nexml import Nexml\n\n\ndef new_document():\n    return Nexml.factory()\n",
+    }
+    rec, scope = _run(tmp_path, files, "nexml.io.new_document")
+    assert len(files["nexml/_nexml.py"]) > 6_000  # given as a skeleton, not whole
+    assert rec.context_code.index("def factory") < rec.context_code.index("factory = staticmethod(factory)")
+    assert isinstance(scope["Nexml"].__dict__["factory"], staticmethod)
