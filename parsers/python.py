@@ -878,10 +878,21 @@ class _Walker:
     def finish(self, load_pos: list[int], load_names: list[str], bind_pos: list[int], bind_names: list[str]) -> None:
         summary = self.summary
 
-        def range_refs(start: int, end: int) -> frozenset[str]:
-            a, b = bisect_left(load_pos, start), bisect_left(load_pos, end)
-            c, d = bisect_left(bind_pos, start), bisect_left(bind_pos, end)
-            return frozenset(load_names[a:b]).difference(bind_names[c:d])
+        def range_loads(start: int, end: int) -> frozenset[str]:
+            return frozenset(load_names[bisect_left(load_pos, start):bisect_left(load_pos, end)])
+
+        def range_refs(start: int, end: int, outer: str = "") -> frozenset[str]:
+            """Names read in [start, end) and not bound there; `outer`, a class attribute's
+            name, counts as read when it is (`VAR_TYPES = VAR_TYPES` in a class body reads the
+            module's VAR_TYPES: a class body looks a name up outside until it binds it)."""
+            loads = range_loads(start, end)
+            refs = loads.difference(bind_names[bisect_left(bind_pos, start):bisect_left(bind_pos, end)])
+            return refs | {outer} if outer in loads else refs
+
+        outer_reads: dict[int, set[str]] = {}  # per class scope, the attributes read that way
+        for cq, name, s, e in self.class_attr_stmts:
+            if name in range_loads(s, e):
+                outer_reads.setdefault(id(self.class_scope_of[cq]), set()).add(name)
 
         # free names bottom-up: children close before their parents
         free: dict[int, frozenset[str]] = {}
@@ -898,7 +909,7 @@ class _Walker:
                 fn.chains = frozenset(sc.chains)
                 fn.sig_refs = range_refs(fn.start_byte, sc.sig_end) - {p.name.lstrip("*") for p in fn.parameters}
             else:
-                free[id(sc)] = frozenset((sc.loads - sc.binds) | inner)
+                free[id(sc)] = frozenset((sc.loads - sc.binds) | inner | outer_reads.get(id(sc), set()))
         for cls in summary.classes.values():
             sc = self.class_scope_of[cls.qualname]
             cls.refs = free[id(sc)]
@@ -908,7 +919,8 @@ class _Walker:
             cls = summary.classes[cq]
             if name not in cls.class_attrs:
                 src = _dedent_block(self.data[s:e].decode("utf-8", "replace"), self.indent_of(s))
-                cls.class_attrs[name] = ClassAttr(name, src, range_refs(s, e), "class_attribute", start_byte=s)
+                cls.class_attrs[name] = ClassAttr(name, src, range_refs(s, e, outer=name), "class_attribute",
+                                                  start_byte=s)
         for cq, attr, s, e, meth in self.pending_attrs:
             cls = summary.classes[cq]
             old = cls.attributes.get(attr)

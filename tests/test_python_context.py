@@ -523,3 +523,20 @@ def test_a_class_skeleton_keeps_its_members_in_source_order(tmp_path):
     assert len(files["nexml/_nexml.py"]) > 6_000  # given as a skeleton, not whole
     assert rec.context_code.index("def factory") < rec.context_code.index("factory = staticmethod(factory)")
     assert isinstance(scope["Nexml"].__dict__["factory"], staticmethod)
+
+
+def test_a_class_attribute_that_rebinds_a_module_name_reads_it(tmp_path):
+    """`VAR_TYPES = VAR_TYPES` in a class body reads the module's VAR_TYPES (qiime2's
+    UsageVariable): the context must define it before the class."""
+    files = {
+        "q2/__init__.py": "",
+        "q2/usage.py": "VAR_TYPES = ('artifact', 'visualization', 'metadata')\n\n\n"
+                       "class UsageVariable:\n    VAR_TYPES = VAR_TYPES\n\n"
+                       "    def __init__(self, name, var_type):\n        assert var_type in self.VAR_TYPES\n"
+                       "        self.name, self.var_type = name, var_type\n",
+        "q2/plugins.py": "from q2 import usage\n\n\nclass ArtifactVariable(usage.UsageVariable):\n"
+                         "    def is_artifact(self):\n        return self.var_type == self.VAR_TYPES[0]\n",
+    }
+    rec, scope = _run(tmp_path, files, "q2.plugins.ArtifactVariable.is_artifact")
+    assert rec.context_code.index("VAR_TYPES = ('artifact'") < rec.context_code.index("class UsageVariable")
+    assert scope["UsageVariable"].VAR_TYPES[0] == "artifact"
