@@ -294,6 +294,10 @@ class PyFileSummary:
     has_error: bool
     imports: list[str] = field(default_factory=list)  # every module-level import statement, as written
     import_bindings: dict[str, ImportBinding] = field(default_factory=dict)  # module level, last wins
+    # module-level bindings a later import of the same name replaced in `import_bindings`: the
+    # later one may rebind only on some paths (`import unittest` / `try: unittest.skip` /
+    # `except AttributeError: import unittest2 as unittest`)
+    earlier_imports: dict[str, list[ImportBinding]] = field(default_factory=dict)
     star_imports: list[ImportBinding] = field(default_factory=list)
     statements: list[TopStatement] = field(default_factory=list)
     bindings: dict[str, list[int]] = field(default_factory=dict)  # name -> statement indices
@@ -514,6 +518,9 @@ class _Walker:
                     if b.star:
                         self.summary.star_imports.append(b)
                     else:
+                        older = self.summary.import_bindings.get(b.name)
+                        if older is not None:
+                            self.summary.earlier_imports.setdefault(b.name, []).append(older)
                         self.summary.import_bindings[b.name] = b
                         self.bind_top(b.name, top_index)
             else:

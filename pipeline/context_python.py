@@ -475,7 +475,7 @@ class _NameStep:
         self.name = name
         self.kind = kind
         self.ok = True  # need() returns the name (else None)
-        self.text = ""  # piece (global placeholder, alias) or import statement
+        self.text = ""  # piece (global placeholder, alias), import statement, or (compound) earlier imports
         self.qualified = ""  # unresolved: the name as reported outside its home file
         self.stmt: _StmtStep | None = None  # external bound by a compound statement
         self.stmts: list[_StmtStep] = []  # definition: its non-import binding statements
@@ -576,6 +576,11 @@ def _name_step(index: RepoIndex, f: FileCtx, name: str) -> _NameStep:
         if b is not None and b.top_index >= 0 and via.summary.statements[b.top_index].kind == "compound":
             step.kind = _N_EXT_STMT
             step.stmt = _stmt_step(via, b.top_index)
+            # what the name is on the paths where the compound statement does not rebind it
+            step.text = "\n".join(
+                absolute_statement(e, mod) for e in via.summary.earlier_imports.get(b.name, ())
+                if not e.star and e.top_index < b.top_index
+                and import_kind_of(mod := index.absolute(via, e), index.local_tops) != "local")
         elif b is not None:
             step.kind = _N_IMPORT
             step.text = absolute_statement(b, t.module)
@@ -722,6 +727,7 @@ class ContextBuilder:
             done.add(step)
             stmt = step.stmt
             assert stmt is not None
+            self._earlier_imports(step)
             if not self.merge(stmt):
                 self._include(stmt)
         elif step.kind == _N_DEF and step.tfile is not self.home:
@@ -803,6 +809,7 @@ class ContextBuilder:
         if kind == _N_EXT_STMT:
             stmt = step.stmt
             assert stmt is not None
+            self._earlier_imports(step)
             self._include(stmt)
         elif kind == _N_MODULE:
             self._module(step, chains)
@@ -812,6 +819,11 @@ class ContextBuilder:
             self.unresolved.append(step.name if step.file is self.home else step.qualified)
             return False
         return True
+
+    def _earlier_imports(self, step: _NameStep) -> None:
+        """The imports a compound statement's binding of a name may leave in place (`step.text`)."""
+        if step.text:
+            self.imports.update(dict.fromkeys(step.text.split("\n")))
 
     def include_name(self, f: FileCtx, name: str) -> bool:
         ok = False

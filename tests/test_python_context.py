@@ -540,3 +540,19 @@ def test_a_class_attribute_that_rebinds_a_module_name_reads_it(tmp_path):
     rec, scope = _run(tmp_path, files, "q2.plugins.ArtifactVariable.is_artifact")
     assert rec.context_code.index("VAR_TYPES = ('artifact'") < rec.context_code.index("class UsageVariable")
     assert scope["UsageVariable"].VAR_TYPES[0] == "artifact"
+
+
+def test_a_conditional_reimport_keeps_the_import_it_may_leave_in_place(tmp_path):
+    """`import unittest` then `try: unittest.skip` / `except AttributeError: import unittest2 as
+    unittest` (PyVCF's tests): the try statement reads the first import, and keeps it when
+    nothing fails. Taking only the try statement left `unittest` undefined."""
+    files = {
+        "vcf/__init__.py": "",
+        "vcf/test_vcf.py": "import unittest\ntry:\n    unittest.skip\nexcept AttributeError:\n"
+                           "    import unittest2 as unittest\n\n\nclass TestVcfSpecs(unittest.TestCase):\n"
+                           "    def test_records(self):\n        self.assertEqual(len(['chr1', 'chr2']), 2)\n",
+    }
+    rec, scope = _run(tmp_path, files, "vcf.test_vcf.TestVcfSpecs.test_records")
+    code = rec.context_code
+    assert code.index("import unittest\n") < code.index("try:\n    unittest.skip")
+    assert issubclass(scope["TestVcfSpecs"], scope["unittest"].TestCase)
