@@ -139,13 +139,13 @@ def main() -> int:
                 newer += 1  # not checkable by this Python
                 continue
             checked += 1
+            undefined_there = original_undefined[r.path]
+            in_original = [p.startswith("undefined name") and p.split("'")[1] in undefined_there for p in problems]
             if not problems:
                 ok += 1
-            elif all(p.startswith("undefined name") and p.split("'")[1] in original_undefined[r.path]
-                     for p in problems):
+            elif all(in_original):
                 inherited += 1  # the original file leaves these names undefined too
-            elif all(p.endswith(STRING_ANNOTATION) or p.startswith("undefined name")
-                     and p.split("'")[1] in original_undefined[r.path] for p in problems):
+            elif all(orig or p.endswith(STRING_ANNOTATION) for p, orig in zip(problems, in_original)):
                 forward += 1  # only forward references in strings (and names undefined in the original)
             else:
                 failures[problems[0].split(" ")[0]] += 1

@@ -888,18 +888,26 @@ class _Walker:
         def range_loads(start: int, end: int) -> frozenset[str]:
             return frozenset(load_names[bisect_left(load_pos, start):bisect_left(load_pos, end)])
 
-        def range_refs(start: int, end: int, outer: str = "") -> frozenset[str]:
-            """Names read in [start, end) and not bound there; `outer`, a class attribute's
-            name, counts as read when it is (`VAR_TYPES = VAR_TYPES` in a class body reads the
-            module's VAR_TYPES: a class body looks a name up outside until it binds it)."""
-            loads = range_loads(start, end)
-            refs = loads.difference(bind_names[bisect_left(bind_pos, start):bisect_left(bind_pos, end)])
-            return refs | {outer} if outer in loads else refs
+        def range_refs(start: int, end: int) -> frozenset[str]:
+            """Names read in [start, end) and not bound there."""
+            bound = bind_names[bisect_left(bind_pos, start):bisect_left(bind_pos, end)]
+            return range_loads(start, end).difference(bound)
 
-        outer_reads: dict[int, set[str]] = {}  # per class scope, the attributes read that way
+        # Class attributes. One that reads its own name (`VAR_TYPES = VAR_TYPES`) reads the outer
+        # binding (a class body looks a name up outside until it binds it): a reference of the
+        # attribute and of its class scope.
+        outer_reads: dict[int, set[str]] = {}
         for cq, name, s, e in self.class_attr_stmts:
-            if name in range_loads(s, e):
+            own = name in range_loads(s, e)
+            if own:
                 outer_reads.setdefault(id(self.class_scope_of[cq]), set()).add(name)
+            cls = summary.classes[cq]
+            if name not in cls.class_attrs:
+                src = _dedent_block(self.data[s:e].decode("utf-8", "replace"), self.indent_of(s))
+                refs = range_refs(s, e)
+                if own:
+                    refs |= {name}
+                cls.class_attrs[name] = ClassAttr(name, src, refs, "class_attribute", start_byte=s)
 
         # free names bottom-up: children close before their parents
         free: dict[int, frozenset[str]] = {}
@@ -922,12 +930,6 @@ class _Walker:
             cls.refs = free[id(sc)]
             cls.chains = frozenset(sc.chains)
             cls.header_refs = range_refs(cls.start_byte, sc.sig_end)
-        for cq, name, s, e in self.class_attr_stmts:
-            cls = summary.classes[cq]
-            if name not in cls.class_attrs:
-                src = _dedent_block(self.data[s:e].decode("utf-8", "replace"), self.indent_of(s))
-                cls.class_attrs[name] = ClassAttr(name, src, range_refs(s, e, outer=name), "class_attribute",
-                                                  start_byte=s)
         for cq, attr, s, e, meth in self.pending_attrs:
             cls = summary.classes[cq]
             old = cls.attributes.get(attr)

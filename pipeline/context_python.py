@@ -468,16 +468,18 @@ _N_NONE, _N_GLOBAL, _N_UNRESOLVED, _N_EXT_STMT, _N_IMPORT, _N_MODULE, _N_DEF = r
 class _NameStep:
     """`need(file, name)`, compiled."""
 
-    __slots__ = ("file", "name", "kind", "ok", "text", "qualified", "stmt", "stmts", "tfile", "tname")
+    __slots__ = ("file", "name", "kind", "ok", "text", "qualified", "stmt", "earlier", "stmts", "tfile", "tname")
 
     def __init__(self, file: FileCtx, name: str, kind: int) -> None:
         self.file = file
         self.name = name
         self.kind = kind
         self.ok = True  # need() returns the name (else None)
-        self.text = ""  # piece (global placeholder, alias), import statement, or (compound) earlier imports
+        self.text = ""  # piece (global placeholder, alias) or import statement
         self.qualified = ""  # unresolved: the name as reported outside its home file
         self.stmt: _StmtStep | None = None  # external bound by a compound statement
+        # … and the module-level imports of the name before it, which it may leave in place
+        self.earlier: list[str] = []
         self.stmts: list[_StmtStep] = []  # definition: its non-import binding statements
         self.tfile: FileCtx | None = None  # definition / module: the file
         self.tname = ""  # definition: its name there
@@ -576,11 +578,9 @@ def _name_step(index: RepoIndex, f: FileCtx, name: str) -> _NameStep:
         if b is not None and b.top_index >= 0 and via.summary.statements[b.top_index].kind == "compound":
             step.kind = _N_EXT_STMT
             step.stmt = _stmt_step(via, b.top_index)
-            # what the name is on the paths where the compound statement does not rebind it
-            step.text = "\n".join(
-                absolute_statement(e, mod) for e in via.summary.earlier_imports.get(b.name, ())
-                if not e.star and e.top_index < b.top_index
-                and import_kind_of(mod := index.absolute(via, e), index.local_tops) != "local")
+            step.earlier = [absolute_statement(e, mod) for e in via.summary.earlier_imports.get(b.name, ())
+                            if not e.star and e.top_index < b.top_index
+                            and import_kind_of(mod := index.absolute(via, e), index.local_tops) != "local"]
         elif b is not None:
             step.kind = _N_IMPORT
             step.text = absolute_statement(b, t.module)
@@ -727,7 +727,7 @@ class ContextBuilder:
             done.add(step)
             stmt = step.stmt
             assert stmt is not None
-            self._earlier_imports(step)
+            self.imports.update(dict.fromkeys(step.earlier))
             if not self.merge(stmt):
                 self._include(stmt)
         elif step.kind == _N_DEF and step.tfile is not self.home:
@@ -809,7 +809,7 @@ class ContextBuilder:
         if kind == _N_EXT_STMT:
             stmt = step.stmt
             assert stmt is not None
-            self._earlier_imports(step)
+            self.imports.update(dict.fromkeys(step.earlier))
             self._include(stmt)
         elif kind == _N_MODULE:
             self._module(step, chains)
@@ -819,11 +819,6 @@ class ContextBuilder:
             self.unresolved.append(step.name if step.file is self.home else step.qualified)
             return False
         return True
-
-    def _earlier_imports(self, step: _NameStep) -> None:
-        """The imports a compound statement's binding of a name may leave in place (`step.text`)."""
-        if step.text:
-            self.imports.update(dict.fromkeys(step.text.split("\n")))
 
     def include_name(self, f: FileCtx, name: str) -> bool:
         ok = False
