@@ -29,12 +29,13 @@ import inspect
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from operator import attrgetter, gt
+from operator import attrgetter, gt, itemgetter
 from typing import Iterator
 
 import tree_sitter_python as tsp
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
+from parsers.annotations import helper_call_annotations, names_in_annotation
 from parsers.native import native_scanner
 from pipeline.records import Parameter
 
@@ -223,6 +224,7 @@ class TopStatement:
     end_byte: int
     names: list[str] = field(default_factory=list)
     refs: frozenset[str] = frozenset()
+    string_refs: frozenset[str] = frozenset()  # names read only inside string annotations
 
 
 @dataclass(slots=True)
@@ -254,6 +256,7 @@ class PyFunction:
     chains: frozenset[tuple[str, ...]] = frozenset()  # dotted reads: ("self", "x"), ("np", "array")
     local_imports: list[ImportBinding] = field(default_factory=list)
     locals: frozenset[str] = frozenset()
+    string_refs: frozenset[str] = frozenset()  # names read in its string annotations (`x: "Node"`)
 
 
 @dataclass(slots=True)
@@ -264,6 +267,7 @@ class ClassAttr:
     kind: str  # class_attribute, attribute (self.x assigned in a method)
     method: str = ""  # for attributes: the method assigning it
     start_byte: int = 0  # of the statement, for keeping source order in skeletons
+    string_refs: frozenset[str] = frozenset()  # names read in its string annotation (`gi: "Galaxy"`)
 
 
 @dataclass(slots=True)
@@ -462,6 +466,8 @@ class _Walker:
         self.walk_pos: list[int] = []  # starts of @walk / @selfattr captures
         self.selfattr_pos: list[int] = []
         self.line_byte = 0  # line_of(): a byte and its line, where the last count ended
+        # (start byte, names) of string annotations: `x: "Node"` (see parsers/annotations.py)
+        self.string_annotations: list[tuple[int, frozenset[str]]] = []
         self.line_no = 1
 
     # -- positions
@@ -582,6 +588,11 @@ class _Walker:
                     attr = it.child_by_field_name("attribute")
                     if obj is not None and attr is not None and obj.type == "identifier" and self.text(obj) == "self":
                         attrs.append(self.text(attr))
+        typ = node.child_by_field_name("type") if node.type == "assignment" else None
+        if typ is not None:
+            forward = names_in_annotation(self.text(typ))
+            if forward:
+                self.string_annotations.append((stmt.start_byte, forward))
         if scope is None:
             if node.type == "assignment" and node.child_by_field_name("right") is None:
                 # `strict: bool` declares an annotation and binds nothing (a settings module that
@@ -660,6 +671,11 @@ class _Walker:
             top_index=top_index,
         )
         self.summary.functions.append(fn)
+        if '"' in fn.signature or "'" in fn.signature:
+            forward = frozenset().union(*(names_in_annotation(p.type) for p in fn.parameters),
+                                        names_in_annotation(fn.return_type))
+            if forward:
+                self.string_annotations.append((node_start, forward))
         if scope is None:
             self.bind_top(name, top_index)
         else:
@@ -767,6 +783,7 @@ class _Walker:
                 summary.statements.append(TopStatement(kind, data[start:end].decode("utf-8", "replace"),
                                                        self.line_of(start), start, end))
             self.statement(child, None, "", [], index, None, None)
+        self.string_annotations += helper_call_annotations(data, root)
         if _NATIVE is not None:
             self.python2 = self.python2 or py2_literal
             self.finish(*_NATIVE.sweep(ids, data, self.sorted_scopes(), sorted(self.import_spans)))
@@ -893,6 +910,16 @@ class _Walker:
             bound = bind_names[bisect_left(bind_pos, start):bisect_left(bind_pos, end)]
             return range_loads(start, end).difference(bound)
 
+        forward = sorted(self.string_annotations, key=itemgetter(0))
+        forward_pos = [p for p, _ in forward]
+
+        def range_forward(start: int, end: int) -> frozenset[str]:
+            """Names read in the string annotations in [start, end)."""
+            if not forward:
+                return frozenset()
+            return frozenset().union(*(names for _, names in
+                                       forward[bisect_left(forward_pos, start):bisect_left(forward_pos, end)]))
+
         # Class attributes. One that reads its own name (`VAR_TYPES = VAR_TYPES`) reads the outer
         # binding (a class body looks a name up outside until it binds it): a reference of the
         # attribute and of its class scope.
@@ -907,7 +934,8 @@ class _Walker:
                 refs = range_refs(s, e)
                 if own:
                     refs |= {name}
-                cls.class_attrs[name] = ClassAttr(name, src, refs, "class_attribute", start_byte=s)
+                cls.class_attrs[name] = ClassAttr(name, src, refs, "class_attribute", start_byte=s,
+                                                  string_refs=range_forward(s, e))
 
         # free names bottom-up: children close before their parents
         free: dict[int, frozenset[str]] = {}
@@ -935,11 +963,17 @@ class _Walker:
             old = cls.attributes.get(attr)
             if old is None or (meth == "__init__" and old.method != "__init__"):
                 src = _dedent_block(self.data[s:e].decode("utf-8", "replace"), self.indent_of(s))
-                cls.attributes[attr] = ClassAttr(attr, src, range_refs(s, e) - {"self"}, "attribute", meth, s)
+                cls.attributes[attr] = ClassAttr(attr, src, range_refs(s, e) - {"self"}, "attribute", meth, s,
+                                                 range_forward(s, e))
         for st in summary.statements:
+            if forward:
+                st.string_refs = range_forward(st.start_byte, st.end_byte)
             if st.kind == "function" or st.kind == "class":
                 continue
             st.refs = range_refs(st.start_byte, st.end_byte)
+        if forward:
+            for fn in summary.functions:
+                fn.string_refs = range_forward(fn.start_byte, fn.end_byte)
         for i, st in enumerate(summary.statements):
             st.names = []
         for name, idxs in summary.bindings.items():

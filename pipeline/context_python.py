@@ -488,7 +488,7 @@ class _NameStep:
 class _StmtStep:
     """`include_statement(file, i)`, compiled; `eager`/`lazy` are filled on first visit."""
 
-    __slots__ = ("file", "index", "text", "futures", "chains", "eager", "lazy", "closure")
+    __slots__ = ("file", "index", "text", "futures", "chains", "eager", "lazy", "closure", "forward")
 
     def __init__(self, file: FileCtx, index: int) -> None:
         self.file = file
@@ -499,6 +499,7 @@ class _StmtStep:
         self.eager: list[_NameStep] | None = None
         self.lazy: list[_NameStep] = []
         self.closure: _Closure | None = None  # see `ContextBuilder.merge`, built on first use
+        self.forward: list[_NameStep] = []  # names its string annotations read (see `ContextBuilder.text`)
 
 
 class _Closure:
@@ -506,7 +507,7 @@ class _Closure:
     it does not touch (`ContextBuilder.merge`)."""
 
     __slots__ = ("mergeable", "done", "strict", "files", "imports", "pieces", "unresolved", "future",
-                 "needs_types", "n_items", "n_bytes", "namespaces", "module_chains")
+                 "needs_types", "n_items", "n_bytes", "namespaces", "module_chains", "forward")
 
     def __init__(self, b: "ContextBuilder") -> None:
         self.mergeable = not b.truncated  # a bounded closure is not the whole closure
@@ -526,6 +527,7 @@ class _Closure:
         self.n_bytes = b.n_bytes
         self.namespaces = frozenset(b.namespaces)
         self.module_chains = b.module_chains
+        self.forward = list(b.forward)
 
 
 def _closure_of(index: RepoIndex, step: _StmtStep) -> _Closure:
@@ -601,6 +603,30 @@ def _name_step(index: RepoIndex, f: FileCtx, name: str) -> _NameStep:
     return step
 
 
+def _forward_steps(index: RepoIndex, f: FileCtx, names: frozenset[str]) -> list[_NameStep]:
+    """The steps of names read in string annotations of `f` (builtins left out)."""
+    return [st for st in (_name_step(index, f, n) for n in sorted(names)) if st.kind != _N_NONE]
+
+
+def _forward_import(index: RepoIndex, step: _NameStep) -> str | None:
+    """An import binding a name of a string annotation as its file binds it: the file's own
+    import (made absolute), else one from the module defining it."""
+    f, name = step.file, step.name
+    t = index.resolve(f, name)
+    if t is None or t.kind == "builtin":
+        return None
+    b = f.summary.import_bindings.get(name)
+    if b is not None and not b.star and not (t.kind == "def" and t.file is f):
+        return absolute_statement(b, index.absolute(f, b))
+    if t.kind == "def" and t.file is not None and t.file.module:
+        return f"from {t.file.module} import {t.name}" + (f" as {name}" if name != t.name else "")
+    if t.kind == "module" and t.file is not None:
+        return f"import {t.file.module}" + (f" as {name}" if name != t.file.module else "")
+    if t.kind == "external" and t.binding is not None:
+        return absolute_statement(t.binding, t.module)
+    return None
+
+
 def _compile_stmt(index: RepoIndex, step: _StmtStep) -> None:
     f, i = step.file, step.index
     st = f.summary.statements[i]
@@ -635,6 +661,8 @@ def _compile_stmt(index: RepoIndex, step: _StmtStep) -> None:
     elif isinstance(d, PyClass) and len(text) <= CLASS_FULL_MAX_BYTES:
         step.lazy += _body_import_steps(index, f, [f.summary.functions[j] for j in d.methods.values()])
     step.eager = [st for st in (_name_step(index, f, r) for r in sorted(refs)) if st.kind != _N_NONE]
+    if st.string_refs:
+        step.forward = _forward_steps(index, f, st.string_refs)
 
 
 def _body_import_steps(index: RepoIndex, f: FileCtx, fns: list[PyFunction]) -> list[_NameStep]:
@@ -677,7 +705,7 @@ class ContextBuilder:
 
     __slots__ = ("index", "home", "fn", "defined", "imports", "pieces", "done", "n_items", "n_bytes", "truncated",
                  "unresolved", "needs_types", "future", "after", "namespaces", "module_chains", "deferring", "placing",
-                 "held", "after_steps")
+                 "held", "after_steps", "forward")
 
     def __init__(self, index: RepoIndex, home: FileCtx | None, fn: PyFunction | None, defined: set[str]) -> None:
         self.index = index
@@ -702,6 +730,7 @@ class ContextBuilder:
         self.truncated = False
         self.unresolved: list[str] = []
         self.needs_types = False
+        self.forward: dict[_NameStep, None] = {}  # names read in string annotations of what is in
         # __future__ features of the files drawn from
         self.future: set[str] = set(home.futures) if home is not None else set()
 
@@ -776,6 +805,7 @@ class ContextBuilder:
         self.imports.update(dict.fromkeys(c.imports))
         self.pieces += c.pieces
         self.unresolved += c.unresolved
+        self.forward.update(dict.fromkeys(c.forward))
         self.future |= c.future
         self.needs_types = self.needs_types or c.needs_types
         self.n_items += c.n_items
@@ -875,6 +905,8 @@ class ContextBuilder:
             self.after_steps.add(step)
         else:
             self.pieces.append(text)
+        if step.forward:
+            self.forward.update(dict.fromkeys(step.forward))
         self._visit(step.lazy, step.chains, defined)
         if self.held and not self.placing:
             self._place_held()
@@ -961,15 +993,46 @@ class ContextBuilder:
             self.namespaces.add(name)
             self.pieces.append(f"{name} = {_render_namespace(tree)}")
 
+    def annotate(self, f: FileCtx, names: frozenset[str]) -> None:
+        """Names read in string annotations of code of `f` that the context holds (the function,
+        its class skeleton): `text` binds those the context does not define otherwise."""
+        if names:
+            self.forward.update(dict.fromkeys(_forward_steps(self.index, f, names)))
+
+    def forward_imports(self) -> list[str]:
+        """Imports binding the names read only in string annotations (`gi: "GalaxyInstance"`),
+        for a `typing.TYPE_CHECKING` block: what the original code usually has, a binding that
+        type checkers and pyflakes see and that never runs (nor pulls in the definition)."""
+        if not self.forward:
+            return []
+        done, home = self.done, self.home
+        lines = {}
+        for step in self.forward:
+            name = step.name
+            # bound already: by that step, by the home file's step of the name, by the skeleton
+            if step in done or name in self.defined or name in self.namespaces \
+                    or home is not None and home.name_steps.get(name) in done:
+                continue
+            line = _forward_import(self.index, step)
+            if line is not None and line not in self.imports:
+                lines[line] = None
+        return sorted(lines)
+
     def text(self, tail: str) -> str:
         imports = list(self.imports)
         if self.needs_types and "import types" not in self.imports:
             imports.insert(0, "import types")
+        forward = self.forward_imports()
+        if forward and "import typing" not in self.imports:
+            imports.insert(0, "import typing")
         parts = []
         if self.future:
             parts.append(f"from __future__ import {', '.join(sorted(self.future))}")
         if imports:
             parts.append("\n".join(imports))
+        if forward:
+            parts.append("if typing.TYPE_CHECKING:  # names read only in string annotations\n"
+                         + "\n".join("    " + line for line in forward))
         parts.extend(self.pieces)
         if self.after:
             parts.append(tail)
@@ -1104,6 +1167,7 @@ class _Resolver:
         stub_lines: list[str] = []
         attr_lines: list[str] = []
         attr_refs: set[str] = set()
+        forward: set[str] = set(fn.string_refs)  # names read in string annotations of what the context shows
         if cls is not None:
             unit = _unit(fn)
             receivers = {"self", "cls", cls.name}
@@ -1122,11 +1186,13 @@ class _Resolver:
                     text, member_refs = member_stub(m, unit)
                     stub_lines.append(_indent(text, unit))
                     attr_refs |= member_refs
+                    forward |= m.string_refs
                 elif attr in cls.class_attrs:
                     a = cls.class_attrs[attr]
                     members.append(Member(attr, "class_attribute", a.source))
                     attr_lines.append(a.source)
                     attr_refs |= a.refs
+                    forward |= a.string_refs
                 elif attr in cls.attributes:
                     a = cls.attributes[attr]
                     members.append(Member(attr, "attribute", a.source))
@@ -1138,6 +1204,7 @@ class _Resolver:
                     else:
                         line = a.source
                         attr_refs |= a.refs
+                        forward |= a.string_refs
                     if line not in init_lines:
                         init_lines.append(line)
                 elif attr == fn.name:
@@ -1182,9 +1249,11 @@ class _Resolver:
                         tail.extend(_indent(x, inner + unit) for x in init_lines)
                     elif builder.after and "__init__" in cls.methods and fn.name != "__init__":
                         # module code after the class builds instances: the constructor's signature
-                        text, init_refs = member_stub(s.functions[cls.methods["__init__"]], unit)
+                        init = s.functions[cls.methods["__init__"]]
+                        text, init_refs = member_stub(init, unit)
                         for r in sorted(init_refs):
                             builder.require(f, r)
+                        forward |= init.string_refs
                         stub_lines.append(_indent(text, unit))
                     tail.extend(_indent(x, pad) for x in stub_lines)
             else:
@@ -1194,6 +1263,7 @@ class _Resolver:
                 for r in sorted(_names_in_sig(outer)):
                     builder.require(f, r)
                 tail.append(_indent(_dedent(outer.signature, outer.indent), pad))
+                forward |= outer.string_refs
                 closure = sorted((fn.refs & (outer.locals | {p.name.lstrip("*") for p in outer.parameters}))
                                  - {p.name.lstrip("*") for p in outer.parameters})
                 tail.extend(f"{pad}{unit}{v} = None" for v in closure)
@@ -1203,6 +1273,7 @@ class _Resolver:
             builder.require_after(df, dname)
         for name, body_mod in body_modules:  # imported when the function runs: after it is always safe
             builder.module_after(name, body_mod, fn.chains)
+        builder.annotate(f, frozenset(forward))
         context_code = builder.text("\n".join(tail))
         if cls is not None:
             room = (MAX_CONTEXT_ITEMS - len(callees) - len(globals_used), MAX_CONTEXT_BYTES - len(context_code))

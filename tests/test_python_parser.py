@@ -224,3 +224,38 @@ def test_python2_literals_only_in_code():
     ok = b'def f():\n    """Use ``x`` and `y`; 0777 and 10L in text."""\n    # 0777 ur"a" `b`\n    return 0\n'
     assert not summarize_python("p3.py", ok).python2
     assert not summarize_python("p3.py", b"x = 0x1F + 0 + 10 + 0.5\n").python2
+
+
+def test_names_read_in_string_annotations_follow_pyflakes_rules():
+    """Forward references (`x: "FastaIndex"`, `Optional["Record"]`, `TypeVar(..., bound="ReadSet")`,
+    `cast("Counter[str]", ...)`) are names the code reads for type checkers and pyflakes, kept
+    apart from the names it reads when it runs. `Literal` values, `Annotated` metadata, plain
+    strings and a function merely named like a helper (`my_cast`) are not annotations."""
+    src = (
+        "from typing import TYPE_CHECKING, Annotated, Literal, Optional, TypeVar, cast\n"
+        "if TYPE_CHECKING:\n    from seqkit.index import FastaIndex\n"
+        "T = TypeVar('T', bound='ReadSet')\n"
+        "FORMATS = {'fasta': 'Record'}\n"
+        "class ReadSet:\n"
+        "    index: 'FastaIndex'\n"
+        "    mode: Literal['fasta', 'fastq'] = 'fasta'\n"
+        "    def __init__(self, index: Optional['FastaIndex'] = None, label: str = 'Record'):\n"
+        "        self.index = index\n"
+        "        self.cache: 'dict[str, Record]' = {}\n"
+        "    def lookup(self, name: Annotated[str, 'Accession']) -> \"Optional['Record']\":\n"
+        "        counts = cast('Counter[str]', my_cast('Ignored', {}))\n"
+        "        return self.cache.get(name)\n"
+        "def plain(seq, alphabet='ACGT'):\n    return set(seq) <= set(alphabet)\n"
+    )
+    s = summarize_python("seqkit/reads.py", src.encode())
+    fns = {f.qualname: f for f in s.functions}
+    assert fns["ReadSet.__init__"].string_refs == {"FastaIndex", "dict", "str", "Record"}
+    assert fns["ReadSet.lookup"].string_refs == {"Optional", "Record", "Counter", "str"}
+    assert fns["plain"].string_refs == frozenset()
+    cls = s.classes["ReadSet"]
+    assert cls.class_attrs["index"].string_refs == {"FastaIndex"}
+    assert cls.class_attrs["mode"].string_refs == frozenset()
+    assert cls.attributes["cache"].string_refs == {"dict", "str", "Record"}
+    by_line = {st.line: st for st in s.statements}
+    assert by_line[4].string_refs == {"ReadSet"} and by_line[5].string_refs == frozenset()
+    assert "FastaIndex" not in by_line[6].refs and "FastaIndex" in by_line[6].string_refs
