@@ -948,9 +948,13 @@ class _Walker:
                 summary.global_declared |= sc.globs
                 fn = summary.functions[sc.index]
                 fn.locals = frozenset(sc.binds - sc.globs)
-                fn.refs = free[id(sc)] = frozenset(sc.loads | inner) - fn.locals
+                # decorators, defaults and annotations run in the enclosing scope: there a parameter's
+                # name is the outer one (`def parse(data, endian_prefix=endian_prefix)`)
+                params = {p.name.lstrip("*") for p in fn.parameters}
+                sig_bound = bind_names[bisect_left(bind_pos, fn.start_byte):bisect_left(bind_pos, sc.sig_end)]
+                fn.sig_refs = range_loads(fn.start_byte, sc.sig_end) - (set(sig_bound) - params)
+                fn.refs = free[id(sc)] = (frozenset(sc.loads | inner) - fn.locals) | fn.sig_refs
                 fn.chains = frozenset(sc.chains)
-                fn.sig_refs = range_refs(fn.start_byte, sc.sig_end) - {p.name.lstrip("*") for p in fn.parameters}
             else:
                 free[id(sc)] = frozenset((sc.loads - sc.binds) | inner | outer_reads.get(id(sc), set()))
         for cls in summary.classes.values():

@@ -1168,21 +1168,20 @@ class _Resolver:
         attr_lines: list[str] = []
         attr_refs: set[str] = set()
         forward: set[str] = set(fn.string_refs)  # names read in string annotations of what the context shows
+        class_bound: set[str] = set()  # names the signature reads from the class body
         if cls is not None:
             unit = _unit(fn)
             receivers = {"self", "cls", cls.name}
             if fn.parameters and fn.kind != "staticmethod":
                 receivers.add(fn.parameters[0].name)
             seen_members: set[str] = set()
-            for chain in sorted(fn.chains):
-                if chain[0] not in receivers or len(chain) < 2 or chain[1] in seen_members:
-                    continue
-                attr = chain[1]
-                seen_members.add(attr)
-                if attr in cls.methods and attr != fn.name:
+
+            def add_member(attr: str) -> bool:
+                """A sibling method (its stub) or class attribute named `attr` into the skeleton."""
+                nonlocal attr_refs, forward
+                if attr in cls.methods and s.functions[cls.methods[attr]] is not fn:
                     m = s.functions[cls.methods[attr]]
-                    sig = _dedent(m.signature, m.indent)
-                    members.append(Member(attr, "method", sig))
+                    members.append(Member(attr, "method", _dedent(m.signature, m.indent)))
                     text, member_refs = member_stub(m, unit)
                     stub_lines.append(_indent(text, unit))
                     attr_refs |= member_refs
@@ -1193,7 +1192,18 @@ class _Resolver:
                     attr_lines.append(a.source)
                     attr_refs |= a.refs
                     forward |= a.string_refs
-                elif attr in cls.attributes:
+                else:
+                    return False
+                return True
+
+            for chain in sorted(fn.chains):
+                if chain[0] not in receivers or len(chain) < 2 or chain[1] in seen_members:
+                    continue
+                attr = chain[1]
+                seen_members.add(attr)
+                if add_member(attr):
+                    continue
+                if attr in cls.attributes:
                     a = cls.attributes[attr]
                     members.append(Member(attr, "attribute", a.source))
                     owner = s.functions[cls.methods[a.method]] if a.method in cls.methods else None
@@ -1207,8 +1217,16 @@ class _Resolver:
                         forward |= a.string_refs
                     if line not in init_lines:
                         init_lines.append(line)
-                elif attr == fn.name:
-                    continue
+            # Names the class body binds, read where the class body runs: by the function's own
+            # decorators, defaults and annotations (`@metadata.setter` after the getter, `-> FileType`
+            # with `FileType = Literal[...]` in the class) or by the members shown. Those members
+            # go in the skeleton too, above the function.
+            for attr in sorted((fn.sig_refs | attr_refs) - seen_members):
+                if index.resolve(f, attr) is None and add_member(attr):
+                    seen_members.add(attr)
+                    class_bound.add(attr)
+            attr_refs -= class_bound
+            unresolved = [u for u in unresolved if u not in class_bound]
             if members:
                 levels.add("class")
             class_ctx = ClassContext(name=f"{f.module}.{cls.qualname}" if f.module else cls.qualname,
@@ -1223,7 +1241,8 @@ class _Resolver:
         chains = fn.chains.union(*(_header_chains(s.classes[q]) for kind, q in fn.parents
                                    if kind == "class" and q in s.classes))
         for name in refs:
-            builder.require(f, name, chains)
+            if name not in class_bound:
+                builder.require(f, name, chains)
         for df, dname in body_defs:
             builder.require(df, dname)
         unit = _unit(fn)

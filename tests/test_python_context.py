@@ -5,6 +5,7 @@ dependency levels, and context_code that compiles with no undefined names."""
 from __future__ import annotations
 
 import ast
+import sys
 
 import pytest
 from pyflakes import checker, messages
@@ -602,3 +603,60 @@ def test_names_read_only_in_string_annotations_are_bound_for_type_checkers_only(
     rec, scope = _run(tmp_path, files, "seqkit.reads.ReadSet.same")
     assert "T = TypeVar('T', bound='ReadSet')" in rec.context_code and "TYPE_CHECKING" not in rec.context_code
     assert undefined(insert(rec, "    ")) == []
+
+
+def test_a_default_naming_its_own_parameter_reads_the_module_binding(tmp_path):
+    """`def bam_parse(data, endian_prefix=endian_prefix)` (MACS3): the default runs where the def
+    does, so it reads the module's `endian_prefix`, which the parameter's name does not hide.
+    The context left out the `if sys.byteorder == ...` block defining it."""
+    files = {
+        "macs/__init__.py": "",
+        "macs/parser.py": "import sys\nfrom struct import unpack\n\nif sys.byteorder == 'little':\n"
+                          "    endian_prefix = '<'\nelse:\n    endian_prefix = '>'\n\n\n"
+                          "def bam_ref_and_start(data, endian_prefix=endian_prefix):\n"
+                          "    return unpack(endian_prefix + 'ii', data[0:8])\n",
+    }
+    rec, scope = _run(tmp_path, files, "macs.parser.bam_ref_and_start")
+    assert "if sys.byteorder == 'little':" in rec.context_code and rec.unresolved == []
+    assert scope["bam_ref_and_start"](b"\x01\x00\x00\x00\x02\x00\x00\x00" if sys.byteorder == "little"
+                                      else b"\x00\x00\x00\x01\x00\x00\x00\x02") == (1, 2)
+
+
+def test_names_a_signature_reads_from_the_class_body_are_in_the_skeleton(tmp_path):
+    """A method's decorators, defaults and annotations run in the class body: `@chrom.setter`
+    reads the getter above it (gffutils, pbcore, bioblend), `-> Optional[FileType]` and
+    `sep=SEP` read class attributes (pybedtools). The skeleton holds those members, above the
+    function; before, they were looked up among the module's names and left undefined."""
+    files = {
+        "gff/__init__.py": "",
+        "gff/feature.py": (
+            "from typing import Literal, Optional\n\n\n"
+            "class Feature:\n"
+            "    FileType = Literal['gff', 'gtf']\n"
+            "    SEP = '\\t'\n\n"
+            "    def __init__(self, chrom, start, ftype='gff'):\n"
+            "        self._chrom, self.start, self.ftype = chrom, start, ftype\n\n"
+            "    @property\n    def chrom(self):\n        return self._chrom\n\n"
+            "    @chrom.setter\n    def chrom(self, value):\n        self._chrom = value.replace('chr', '')\n\n"
+            "    def file_type(self) -> Optional[FileType]:\n        return self.ftype\n\n"
+            "    def is_gtf(self):\n        return self.file_type() == 'gtf'\n\n"
+            "    def render(self, sep=SEP):\n        return sep.join([self._chrom, str(self.start)])\n"
+        ),
+    }
+    _write(tmp_path, files)
+    getter, setter = [r for r in extract_repo(tmp_path, languages=("python",))[0]
+                      if r.qualified_name == "gff.feature.Feature.chrom"]
+    assert "@chrom.setter" in setter.code
+    code = insert(setter, "    ")
+    assert undefined(code) == [] and setter.unresolved == []
+    assert code.index("@property") < code.index("@chrom.setter")
+    scope: dict = {}
+    exec(compile(code, "ctx.py", "exec"), scope)
+    feature = object.__new__(scope["Feature"])
+    feature.chrom = "chr7"
+    assert feature.chrom == "7"
+    for name in ("gff.feature.Feature.is_gtf", "gff.feature.Feature.render", "gff.feature.Feature.file_type"):
+        rec, scope = _run(tmp_path, files, name)
+        assert undefined(insert(rec, "    ")) == [] and rec.unresolved == [], name
+    rec, _ = _run(tmp_path, files, "gff.feature.Feature.render")
+    assert "    SEP = '\\t'" in rec.context_code and rec.dependency_level == "class"
