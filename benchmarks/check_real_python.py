@@ -8,7 +8,8 @@ For each repository directory:
 2. context soundness: for records of Python-3 files, the context_code with the function
    inserted at the marker (re-indented) must compile and leave no pyflakes undefined names.
    Failures are told apart from three kinds of item that are not the context's fault:
-   - names the original file leaves undefined too;
+   - names the original leaves undefined too: the record's own file, or the file a line of the
+     context comes from, on that line (a callee's module reading a name it never defines);
    - names only inside string annotations (`x: "pkg.Type"`, `TypeVar("T", bound="Base")`): forward
      references, never evaluated when the code runs, which pyflakes checks all the same;
    - contexts that draw on a file this Python cannot parse (say `type X = ...` of Python 3.12
@@ -61,12 +62,16 @@ def _original_indent(rec: FunctionRecord) -> str:
 
 
 STRING_ANNOTATION = " (in a string annotation)"
+IN_ORIGINAL = " (undefined on that line of the original)"
 
 
-def check_context(rec: FunctionRecord, indent: str, newer_syntax: frozenset[str] = frozenset()) -> list[str]:
+def check_context(rec: FunctionRecord, indent: str, newer_syntax: frozenset[str] = frozenset(),
+                  undefined_lines: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
     """The problems of a record's context with the function inserted: pyflakes' undefined
-    names (marked when inside a string annotation), or one syntax error (marked when its line
-    comes from a file of `newer_syntax`, the stripped lines of files this Python cannot parse)."""
+    names (marked when inside a string annotation, or when pyflakes reports the same name on the
+    same line, stripped, of a file of the repository: `undefined_lines`), or one syntax error
+    (marked when its line comes from a file of `newer_syntax`, the stripped lines of files this
+    Python cannot parse)."""
     src = insert_solution(rec.context_code, rec, indent)
     try:
         tree = ast.parse(src)
@@ -77,8 +82,13 @@ def check_context(rec: FunctionRecord, indent: str, newer_syntax: frozenset[str]
     # pyflakes reports a name of a string annotation at the string's own position
     strings = {(n.lineno, n.col_offset) for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
     w = checker.Checker(tree, filename=rec.path)
-    return [m.message % m.message_args + (STRING_ANNOTATION if (m.lineno, m.col) in strings else "")
-            for m in w.messages
+    lines = src.split("\n")
+
+    def marks(m) -> str:
+        in_original = (lines[m.lineno - 1].strip(), m.message_args[0]) in undefined_lines
+        return (STRING_ANNOTATION if (m.lineno, m.col) in strings else "") + (IN_ORIGINAL if in_original else "")
+
+    return [m.message % m.message_args + marks(m) for m in w.messages
             if isinstance(m, (messages.UndefinedName, messages.UndefinedExport, messages.UndefinedLocal))]
 
 
@@ -101,6 +111,7 @@ def main() -> int:
         original_undefined: dict[str, set[str]] = {}
         indents: dict[str, list[str]] = {}
         newer_lines: set[str] = set()  # stripped lines of files this Python cannot parse
+        undefined_lines: set[tuple[str, str]] = set()  # (stripped line, name) pyflakes flags in a file
         for rel, path, _ in iter_source_files(root, ("python",)):
             try:
                 src = read_source(path, rel, "python")
@@ -123,9 +134,12 @@ def main() -> int:
             lines = src.text.split("\n")
             indents[rel] = lines
             w = checker.Checker(tree, filename=rel)
-            original_undefined[rel] = {m.message_args[0] for m in w.messages
-                                       if isinstance(m, (messages.UndefinedName, messages.ImportStarUsage))}
+            flagged = [m for m in w.messages if isinstance(m, (messages.UndefinedName, messages.ImportStarUsage))]
+            original_undefined[rel] = {m.message_args[0] for m in flagged}
+            undefined_lines.update((lines[m.lineno - 1].strip(), m.message_args[0]) for m in flagged
+                                   if m.lineno <= len(lines))
         newer_syntax = frozenset(newer_lines)
+        frozen_undefined = frozenset(undefined_lines)
         ok = checked = inherited = forward = newer = 0
         failures: Counter = Counter()
         samples = []
@@ -134,18 +148,21 @@ def main() -> int:
                 continue
             line = indents[r.path][r.start_line - 1]
             indent = line[: len(line) - len(line.lstrip())]
-            problems = check_context(r, indent, newer_syntax)
+            problems = check_context(r, indent, newer_syntax, frozen_undefined)
             if problems and problems[0].endswith("(newer syntax)"):
                 newer += 1  # not checkable by this Python
                 continue
             checked += 1
             undefined_there = original_undefined[r.path]
-            in_original = [p.startswith("undefined name") and p.split("'")[1] in undefined_there for p in problems]
+            # names the record's own file leaves undefined, or that a file leaves undefined on the very
+            # line the context took from it (a callee's file reading a name it never defines)
+            in_original = [p.startswith("undefined name") and (p.split("'")[1] in undefined_there or IN_ORIGINAL in p)
+                           for p in problems]
             if not problems:
                 ok += 1
             elif all(in_original):
                 inherited += 1  # the original file leaves these names undefined too
-            elif all(orig or p.endswith(STRING_ANNOTATION) for p, orig in zip(problems, in_original)):
+            elif all(orig or STRING_ANNOTATION in p for p, orig in zip(problems, in_original)):
                 forward += 1  # only forward references in strings (and names undefined in the original)
             else:
                 failures[problems[0].split(" ")[0]] += 1

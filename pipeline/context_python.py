@@ -897,6 +897,8 @@ class ContextBuilder:
             self.held[step] = None
             self.n_items -= 1
             self.n_bytes -= len(text)
+            if not self.placing:  # nothing else is being placed that would place them
+                self._place_held()
             return True
         if not self.deferring and (defined and any(r.name in defined for r in eager)
                                    or self.after_steps and _refers_to(eager, self.after_steps)):
@@ -1164,8 +1166,10 @@ class _Resolver:
         # class context
         class_ctx = None
         init_lines: list[str] = []
-        stub_lines: list[str] = []
-        attr_lines: list[str] = []
+        # the skeleton's members, by their place in the class (a class attribute may read another,
+        # a property's setter needs its getter above it): (start byte, text)
+        stub_lines: list[tuple[int, str]] = []
+        attr_lines: list[tuple[int, str]] = []
         attr_refs: set[str] = set()
         forward: set[str] = set(fn.string_refs)  # names read in string annotations of what the context shows
         class_bound: set[str] = set()  # names the signature reads from the class body
@@ -1183,13 +1187,13 @@ class _Resolver:
                     m = s.functions[cls.methods[attr]]
                     members.append(Member(attr, "method", _dedent(m.signature, m.indent)))
                     text, member_refs = member_stub(m, unit)
-                    stub_lines.append(_indent(text, unit))
+                    stub_lines.append((m.start_byte, _indent(text, unit)))
                     attr_refs |= member_refs
                     forward |= m.string_refs
                 elif attr in cls.class_attrs:
                     a = cls.class_attrs[attr]
                     members.append(Member(attr, "class_attribute", a.source))
-                    attr_lines.append(a.source)
+                    attr_lines.append((a.start_byte, a.source))
                     attr_refs |= a.refs
                     forward |= a.string_refs
                 else:
@@ -1221,10 +1225,13 @@ class _Resolver:
             # decorators, defaults and annotations (`@metadata.setter` after the getter, `-> FileType`
             # with `FileType = Literal[...]` in the class) or by the members shown. Those members
             # go in the skeleton too, above the function.
-            for attr in sorted((fn.sig_refs | attr_refs) - seen_members):
-                if index.resolve(f, attr) is None and add_member(attr):
-                    seen_members.add(attr)
-                    class_bound.add(attr)
+            checked: set[str] = set()
+            while todo := sorted((fn.sig_refs | attr_refs) - seen_members - checked):
+                for attr in todo:  # members added here may read further ones (`matrix = root + "x.gz"`)
+                    checked.add(attr)
+                    if index.resolve(f, attr) is None and add_member(attr):
+                        seen_members.add(attr)
+                        class_bound.add(attr)
             attr_refs -= class_bound
             unresolved = [u for u in unresolved if u not in class_bound]
             if members:
@@ -1262,7 +1269,7 @@ class _Resolver:
                     for r in sorted(attr_refs):
                         builder.require(f, r)
                     inner = unit * (depth + 1)
-                    tail.extend(_indent(x, inner) for x in attr_lines)
+                    tail.extend(_indent(x, inner) for _, x in sorted(attr_lines))
                     if init_lines:
                         tail.append(inner + "def __init__(self):")
                         tail.extend(_indent(x, inner + unit) for x in init_lines)
@@ -1273,8 +1280,8 @@ class _Resolver:
                         for r in sorted(init_refs):
                             builder.require(f, r)
                         forward |= init.string_refs
-                        stub_lines.append(_indent(text, unit))
-                    tail.extend(_indent(x, pad) for x in stub_lines)
+                        stub_lines.append((init.start_byte, _indent(text, unit)))
+                    tail.extend(_indent(x, pad) for _, x in sorted(stub_lines))
             else:
                 outer = _function_named(s, q)
                 if outer is None:

@@ -633,14 +633,17 @@ def test_names_a_signature_reads_from_the_class_body_are_in_the_skeleton(tmp_pat
             "from typing import Literal, Optional\n\n\n"
             "class Feature:\n"
             "    FileType = Literal['gff', 'gtf']\n"
-            "    SEP = '\\t'\n\n"
+            "    SEP = '\\t'\n"
+            "    ROOT = '/data/'\n"
+            "    INDEX = ROOT + 'features.idx'\n\n"
             "    def __init__(self, chrom, start, ftype='gff'):\n"
             "        self._chrom, self.start, self.ftype = chrom, start, ftype\n\n"
             "    @property\n    def chrom(self):\n        return self._chrom\n\n"
             "    @chrom.setter\n    def chrom(self, value):\n        self._chrom = value.replace('chr', '')\n\n"
             "    def file_type(self) -> Optional[FileType]:\n        return self.ftype\n\n"
             "    def is_gtf(self):\n        return self.file_type() == 'gtf'\n\n"
-            "    def render(self, sep=SEP):\n        return sep.join([self._chrom, str(self.start)])\n"
+            "    def render(self, sep=SEP):\n        return sep.join([self._chrom, str(self.start)])\n\n"
+            "    def index_path(self):\n        return self.INDEX\n"
         ),
     }
     _write(tmp_path, files)
@@ -660,3 +663,33 @@ def test_names_a_signature_reads_from_the_class_body_are_in_the_skeleton(tmp_pat
         assert undefined(insert(rec, "    ")) == [] and rec.unresolved == [], name
     rec, _ = _run(tmp_path, files, "gff.feature.Feature.render")
     assert "    SEP = '\\t'" in rec.context_code and rec.dependency_level == "class"
+    # a class attribute shown reads another one: both, in the class's order
+    rec, scope = _run(tmp_path, files, "gff.feature.Feature.index_path")
+    assert rec.context_code.index("ROOT = '/data/'") < rec.context_code.index("INDEX = ROOT")
+    assert object.__new__(scope["Feature"]).index_path() == "/data/features.idx"
+
+
+def test_statements_held_back_for_a_cycle_are_placed_when_the_first_statement_is_held(tmp_path):
+    """cutadapt's adapters: a class reached through a method body (`LinkedStatistics`, read by
+    `Statistics.front_only`) needs a class still being placed (`FrontStatistics`), so it is held
+    back until that one is in. When the first statement of the closure (`Adapter`, whose
+    annotations name it) then needs the held class, it is held too, and nothing placed either:
+    both were missing (cutadapt: `FrontAdapter` in 22 contexts; NameError when the function ran)."""
+    files = {
+        "trim/__init__.py": "",
+        "trim/adapters.py": (
+            "class Statistics:\n    def front_only(self):\n        return LinkedStatistics()\n\n\n"
+            "class FrontStatistics(Statistics):\n    pass\n\n\n"
+            "class LinkedStatistics(FrontStatistics):\n    pass\n\n\n"
+            "class Adapter:\n"
+            "    def front_statistics(self) -> FrontStatistics:\n        return FrontStatistics()\n\n"
+            "    def linked_statistics(self) -> LinkedStatistics:\n        return LinkedStatistics()\n"
+        ),
+        "trim/report.py": "from trim.adapters import Adapter\n\n\n"
+                          "def collect(n):\n    return [type(Adapter().linked_statistics()).__name__ for _ in range(n)]\n",
+    }
+    rec, scope = _run(tmp_path, files, "trim.report.collect")
+    code = rec.context_code
+    assert [code.index(f"class {c}") for c in ("Statistics", "FrontStatistics", "LinkedStatistics", "Adapter")] \
+        == sorted(code.index(f"class {c}") for c in ("Statistics", "FrontStatistics", "LinkedStatistics", "Adapter"))
+    assert scope["collect"](2) == ["LinkedStatistics", "LinkedStatistics"]
