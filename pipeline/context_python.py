@@ -1196,6 +1196,12 @@ class _Resolver:
                     attr_lines.append((a.start_byte, a.source))
                     attr_refs |= a.refs
                     forward |= a.string_refs
+                elif (nested := s.classes.get(f"{cls.qualname}.{attr}")) is not None \
+                        and len(nested.code) <= CLASS_FULL_MAX_BYTES:
+                    text = _dedent(nested.code, nested.indent)  # `class ApiResponse(NamedTuple): ...`
+                    members.append(Member(attr, "class", text))
+                    attr_lines.append((nested.start_byte, text))
+                    attr_refs |= nested.refs
                 else:
                     return False
                 return True

@@ -55,7 +55,7 @@ class Member:
     """A class member the function uses: a field/attribute or a sibling method."""
 
     name: str
-    kind: str  # "field", "attribute", "class_attribute", "method", "constructor"
+    kind: str  # "field", "attribute", "class_attribute", "class" (nested), "method", "constructor"
     source: str  # declaration (field) or signature (method)
 
 

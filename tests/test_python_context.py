@@ -625,13 +625,14 @@ def test_a_default_naming_its_own_parameter_reads_the_module_binding(tmp_path):
 def test_names_a_signature_reads_from_the_class_body_are_in_the_skeleton(tmp_path):
     """A method's decorators, defaults and annotations run in the class body: `@chrom.setter`
     reads the getter above it (gffutils, pbcore, bioblend), `-> Optional[FileType]` and
-    `sep=SEP` read class attributes (pybedtools). The skeleton holds those members, above the
+    `sep=SEP` read class attributes (pybedtools), `-> Span` a nested class (MultiQC). The skeleton holds those members, above the
     function; before, they were looked up among the module's names and left undefined."""
     files = {
         "gff/__init__.py": "",
         "gff/feature.py": (
-            "from typing import Literal, Optional\n\n\n"
+            "from typing import Literal, NamedTuple, Optional\n\n\n"
             "class Feature:\n"
+            "    class Span(NamedTuple):\n        start: int\n        end: int\n\n"
             "    FileType = Literal['gff', 'gtf']\n"
             "    SEP = '\\t'\n"
             "    ROOT = '/data/'\n"
@@ -643,7 +644,8 @@ def test_names_a_signature_reads_from_the_class_body_are_in_the_skeleton(tmp_pat
             "    def file_type(self) -> Optional[FileType]:\n        return self.ftype\n\n"
             "    def is_gtf(self):\n        return self.file_type() == 'gtf'\n\n"
             "    def render(self, sep=SEP):\n        return sep.join([self._chrom, str(self.start)])\n\n"
-            "    def index_path(self):\n        return self.INDEX\n"
+            "    def index_path(self):\n        return self.INDEX\n\n"
+            "    def span(self, length: int) -> Span:\n        return Feature.Span(self.start, self.start + length)\n"
         ),
     }
     _write(tmp_path, files)
@@ -667,6 +669,13 @@ def test_names_a_signature_reads_from_the_class_body_are_in_the_skeleton(tmp_pat
     rec, scope = _run(tmp_path, files, "gff.feature.Feature.index_path")
     assert rec.context_code.index("ROOT = '/data/'") < rec.context_code.index("INDEX = ROOT")
     assert object.__new__(scope["Feature"]).index_path() == "/data/features.idx"
+    # a nested class the signature names (MultiQC's `-> ApiResponse`): in the skeleton, whole
+    rec, scope = _run(tmp_path, files, "gff.feature.Feature.span")
+    assert "    class Span(NamedTuple):\n        start: int" in rec.context_code
+    assert [m.kind for m in rec.class_context.members if m.name == "Span"] == ["class"]
+    feature = object.__new__(scope["Feature"])
+    feature.start = 10
+    assert feature.span(5) == (10, 15) and undefined(insert(rec, "    ")) == []
 
 
 def test_statements_held_back_for_a_cycle_are_placed_when_the_first_statement_is_held(tmp_path):
