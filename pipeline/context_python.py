@@ -510,7 +510,7 @@ class _Closure:
                  "needs_types", "n_items", "n_bytes", "namespaces", "module_chains", "forward")
 
     def __init__(self, b: "ContextBuilder") -> None:
-        self.mergeable = not b.truncated  # a bounded closure is not the whole closure
+        self.mergeable = not b.truncated and not b.waiting  # a bounded closure is not the whole closure
         self.done = frozenset(b.done)
         # steps whose effect is not idempotent (imports are: the same statement text again)
         self.strict = frozenset(x for x in b.done if not (isinstance(x, _NameStep) and x.kind == _N_IMPORT))
@@ -525,7 +525,7 @@ class _Closure:
         self.needs_types = b.needs_types
         self.n_items = b.n_items
         self.n_bytes = b.n_bytes
-        self.namespaces = frozenset(b.namespaces)
+        self.namespaces = b.namespaces
         self.module_chains = b.module_chains
         self.forward = list(b.forward)
 
@@ -682,6 +682,29 @@ def _body_import_steps(index: RepoIndex, f: FileCtx, fns: list[PyFunction]) -> l
     return out
 
 
+def _tree_at(tree: dict, path: list[str]) -> dict:
+    """The sub-namespace at `path` of a namespace tree, made if missing."""
+    for attr in path:
+        tree = tree.setdefault(attr, {})
+    return tree
+
+
+def _copy_tree(tree: dict) -> dict:
+    return {k: _copy_tree(v) if isinstance(v, dict) else v for k, v in tree.items()}
+
+
+def _merge_tree(have: dict, tree: dict, prefix: str, lines: list[str]) -> None:
+    """Add to the namespace `prefix` (whose contents are `have`) what `tree` holds and it lacks:
+    one assignment per missing member or sub-namespace; `have` is updated."""
+    for k, v in sorted(tree.items()):
+        old = have.get(k)
+        if isinstance(v, dict) and isinstance(old, dict):
+            _merge_tree(old, v, f"{prefix}.{k}", lines)
+        elif old != v:
+            have[k] = _copy_tree(v) if isinstance(v, dict) else v
+            lines.append(f"{prefix}.{k} = {_render_namespace(v) if isinstance(v, dict) else v}")
+
+
 def _render_namespace(node: dict) -> str:
     items = ", ".join(f"{k}={_render_namespace(v) if isinstance(v, dict) else v}" for k, v in sorted(node.items()))
     return f"types.SimpleNamespace({items})"
@@ -705,7 +728,7 @@ class ContextBuilder:
 
     __slots__ = ("index", "home", "fn", "defined", "imports", "pieces", "done", "n_items", "n_bytes", "truncated",
                  "unresolved", "needs_types", "future", "after", "namespaces", "module_chains", "deferring", "placing",
-                 "held", "after_steps", "forward")
+                 "held", "after_steps", "forward", "waiting")
 
     def __init__(self, index: RepoIndex, home: FileCtx | None, fn: PyFunction | None, defined: set[str]) -> None:
         self.index = index
@@ -717,7 +740,7 @@ class ContextBuilder:
         # home-file statements that run the solution's own definition at import time
         # (`MATRICES = {"PAM30": SubstitutionMatrix(…)}`): they go after it
         self.after: list[str] = []
-        self.namespaces: set[str] = set()  # names bound to a module namespace so far
+        self.namespaces: dict[str, dict] = {}  # names bound to a module namespace so far: its members
         # per module name step, the chains read through it so far (its namespace holds their members)
         self.module_chains: dict[_NameStep, frozenset[tuple[str, ...]]] = {}
         self.deferring = False  # inside `_later`: everything goes after the function, in order
@@ -731,6 +754,8 @@ class ContextBuilder:
         self.unresolved: list[str] = []
         self.needs_types = False
         self.forward: dict[_NameStep, None] = {}  # names read in string annotations of what is in
+        # namespace members still being placed or held: (module name, those statements, members)
+        self.waiting: list[tuple[str, list[_StmtStep], dict]] = []
         # __future__ features of the files drawn from
         self.future: set[str] = set(home.futures) if home is not None else set()
 
@@ -797,9 +822,9 @@ class ContextBuilder:
         c = _closure_of(self.index, step)
         if not c.mergeable or self.truncated or cast(FileCtx, self.home).path in c.files \
                 or self.n_items + c.n_items > MAX_CONTEXT_ITEMS or self.n_bytes + c.n_bytes > MAX_CONTEXT_BYTES \
-                or not self.done.isdisjoint(c.strict) or not self.namespaces.isdisjoint(c.namespaces):
+                or not self.done.isdisjoint(c.strict) or not self.namespaces.keys().isdisjoint(c.namespaces):
             return False
-        self.namespaces |= c.namespaces
+        self.namespaces.update((name, _copy_tree(tree)) for name, tree in c.namespaces.items())
         self.module_chains.update(c.module_chains)
         self.done |= c.done
         self.imports.update(dict.fromkeys(c.imports))
@@ -850,15 +875,14 @@ class ContextBuilder:
             return False
         return True
 
-    def include_name(self, f: FileCtx, name: str) -> bool:
-        ok = False
-        for i in f.summary.bindings.get(name, ()):
-            if f.summary.statements[i].kind != "import":
-                ok = self._include(_stmt_step(f, i)) or ok
-        return ok
-
-    def include_statement(self, f: FileCtx, i: int) -> bool:
-        return self._include(_stmt_step(f, i))
+    def include_name(self, f: FileCtx, name: str) -> list[_StmtStep]:
+        """Include the statements binding `name` in `f` (not its imports); return them. One may
+        not be in the pieces yet: being placed (this is reached from its own references) or held."""
+        s = f.summary
+        steps = [_stmt_step(f, i) for i in s.bindings.get(name, ()) if s.statements[i].kind != "import"]
+        for st in steps:
+            self._include(st)
+        return steps
 
     def _include(self, step: _StmtStep, hold: bool = True) -> bool:
         done = self.done
@@ -907,6 +931,8 @@ class ContextBuilder:
             self.after_steps.add(step)
         else:
             self.pieces.append(text)
+        if self.waiting:
+            self._release_waiting()
         if step.forward:
             self.forward.update(dict.fromkeys(step.forward))
         self._visit(step.lazy, step.chains, defined)
@@ -965,35 +991,65 @@ class ContextBuilder:
         self.include_module(name, cast(FileCtx, step.tfile), full)
 
     def include_module(self, name: str, mod: FileCtx, chains: frozenset[tuple[str, ...]]) -> None:
-        """`name` is a repo module: a namespace holding the members the code reads through it."""
+        """`name` is a repo module: a namespace holding the members the code reads through it.
+        A member still being placed (a class whose own references read it through the module:
+        `hgvs.sequencevariant.SequenceVariant` in hgvs) or held back is added to the namespace
+        once it is in; the rest, now."""
         self.needs_types = True
-        tree: dict = {}
+        ready: dict = {}
+        later: dict = {}  # the members not placed yet
+        unplaced: list[_StmtStep] = []
         for chain in sorted(chains):  # a set: its order must not reach the output
             if chain[0] != name or len(chain) < 2:
                 continue
-            node, cur = tree, mod
+            path: list[str] = []
+            node, cur = ready, mod
             for attr in chain[1:]:
                 t = self.index.member(cur, attr)
                 if t is None:
                     break
                 if t.kind == "module":
+                    path.append(attr)
                     node = node.setdefault(attr, {})
                     cur = cast(FileCtx, t.file)
                     continue
-                if t.kind == "def" and self.include_name(cast(FileCtx, t.file), t.name):
-                    node[attr] = t.name
-                elif t.kind == "external":
-                    got = self.need(cur, attr)
-                    if got:
-                        node[attr] = attr
+                if t.kind == "def":
+                    steps = self.include_name(cast(FileCtx, t.file), t.name)
+                    waiting = [st for st in steps if st in self.placing or st in self.held]
+                    unplaced += waiting
+                    if steps:
+                        (_tree_at(later, path) if waiting else node)[attr] = t.name
+                elif t.kind == "external" and self.need(cur, attr):
+                    node[attr] = attr
                 break
-        if name in self.namespaces:
-            # another file's module under the same name (`checks` of ops.py and of
-            # construction.py): one context, one binding, so the members are merged
-            self.pieces.append(f"{name} = types.SimpleNamespace(**{{**vars({name}), **vars({_render_namespace(tree)})}})")
-        else:
-            self.namespaces.add(name)
-            self.pieces.append(f"{name} = {_render_namespace(tree)}")
+        self._emit_namespace(name, ready, self.pieces)
+        if later:
+            self.waiting.append((name, unplaced, later))
+
+    def _emit_namespace(self, name: str, tree: dict, out: list[str]) -> None:
+        """Bind `name` to a namespace of `tree`, or, when bound already (another file's module
+        under the same name: `checks` of ops.py and of construction.py; members placed later),
+        add what it lacks, at any depth."""
+        have = self.namespaces.get(name)
+        if have is None:
+            self.namespaces[name] = _copy_tree(tree)
+            out.append(f"{name} = {_render_namespace(tree)}")
+            return
+        lines: list[str] = []
+        _merge_tree(have, tree, name, lines)
+        if lines:
+            out.append("\n".join(lines))
+
+    def _release_waiting(self) -> None:
+        """Add the waiting members whose statements are placed now to their namespaces."""
+        still = []
+        for name, steps, tree in self.waiting:
+            if any(st in self.placing or st in self.held or st not in self.done for st in steps):
+                still.append((name, steps, tree))
+            else:
+                self._emit_namespace(name, tree, self.after if any(st in self.after_steps for st in steps)
+                                     else self.pieces)
+        self.waiting = still
 
     def annotate(self, f: FileCtx, names: frozenset[str]) -> None:
         """Names read in string annotations of code of `f` that the context holds (the function,
@@ -1036,6 +1092,8 @@ class ContextBuilder:
             parts.append("if typing.TYPE_CHECKING:  # names read only in string annotations\n"
                          + "\n".join("    " + line for line in forward))
         parts.extend(self.pieces)
+        for name, _, tree in self.waiting:  # not expected: held statements are all placed by now
+            self._emit_namespace(name, tree, parts)
         if self.after:
             parts.append(tail)
             parts.extend(self.after[:-1])

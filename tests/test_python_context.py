@@ -702,3 +702,49 @@ def test_statements_held_back_for_a_cycle_are_placed_when_the_first_statement_is
     assert [code.index(f"class {c}") for c in ("Statistics", "FrontStatistics", "LinkedStatistics", "Adapter")] \
         == sorted(code.index(f"class {c}") for c in ("Statistics", "FrontStatistics", "LinkedStatistics", "Adapter"))
     assert scope["collect"](2) == ["LinkedStatistics", "LinkedStatistics"]
+
+
+def test_a_module_namespace_naming_a_class_being_placed_comes_after_it(tmp_path):
+    """hgvs: `class SequenceVariant` reads `hgvs.global_config` when defined and
+    `hgvs.sequencevariant.SequenceVariant` in a method. Placing the class builds the `hgvs`
+    namespace, which names the class itself: written before the class, it raised NameError
+    (142 of hgvs's contexts). The namespace now comes before the class with what is in, and the
+    class is added to it after its definition."""
+    files = {
+        "hgvs/__init__.py": "from hgvs.config import global_config\n",
+        "hgvs/config.py": "class Config:\n    max_ref_length = 1000\n\n\nglobal_config = Config()\n",
+        "hgvs/sequencevariant.py": (
+            "import hgvs\n\n\nclass SequenceVariant:\n"
+            "    max_ref_length = hgvs.global_config.max_ref_length\n\n"
+            "    def __init__(self, ac, type, posedit):\n        self.ac, self.type, self.posedit = ac, type, posedit\n\n"
+            "    def same_as(self, other):\n"
+            "        return isinstance(other, hgvs.sequencevariant.SequenceVariant) and other.ac == self.ac\n"
+        ),
+        "hgvs/easy.py": "from hgvs.sequencevariant import SequenceVariant\n\n\n"
+                        "def parse_g(ac, posedit):\n    return SequenceVariant(ac, 'g', posedit)\n",
+    }
+    rec, scope = _run(tmp_path, files, "hgvs.easy.parse_g")
+    code = rec.context_code
+    assert code.index("hgvs = types.SimpleNamespace(global_config=global_config") < code.index("class SequenceVariant") \
+        < code.index("hgvs.sequencevariant.SequenceVariant = SequenceVariant")
+    assert undefined(insert(rec, "")) == []
+    var = scope["parse_g"]("NC_000007.13", "36561662C>T")
+    assert var.same_as(scope["parse_g"]("NC_000007.13", "36561662C>G")) and var.max_ref_length == 1000
+
+
+def test_namespaces_of_one_module_name_merge_at_every_depth(tmp_path):
+    """Two files read members of the same sub-module through one package name (`hgvs.edit.Dup`,
+    then `hgvs.edit.NARefAlt`): the second namespace piece replaced `hgvs.edit` whole, so the
+    first member was gone when the function ran (AttributeError, which pyflakes cannot see)."""
+    files = {
+        "hgvs/__init__.py": "\"\"\"HGVS variant representation.\"\"\"\n",
+        "hgvs/edit.py": "class Dup:\n    kind = 'dup'\n\n\nclass NARefAlt:\n    kind = 'delins'\n",
+        "hgvs/normalizer.py": "import hgvs\n\n\ndef is_dup(e):\n    return isinstance(e, hgvs.edit.Dup)\n",
+        "hgvs/validator.py": "import hgvs\nfrom hgvs.normalizer import is_dup\n\n\n"
+                             "def kinds(edits):\n"
+                             "    return [('dup' if is_dup(e) else hgvs.edit.NARefAlt.kind) for e in edits]\n",
+    }
+    rec, scope = _run(tmp_path, files, "hgvs.validator.kinds")
+    edit = scope["hgvs"].edit
+    assert scope["kinds"]([edit.Dup(), edit.NARefAlt()]) == ["dup", "delins"]
+    assert "**vars(" not in rec.context_code
