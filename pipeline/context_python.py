@@ -510,7 +510,8 @@ class _Closure:
                  "needs_types", "n_items", "n_bytes", "namespaces", "module_chains", "forward")
 
     def __init__(self, b: "ContextBuilder") -> None:
-        self.mergeable = not b.truncated and not b.waiting  # a bounded closure is not the whole closure
+        # a bounded closure is not the whole closure, nor one with namespace members still to add
+        self.mergeable = not b.truncated and not b.waiting
         self.done = frozenset(b.done)
         # steps whose effect is not idempotent (imports are: the same statement text again)
         self.strict = frozenset(x for x in b.done if not (isinstance(x, _NameStep) and x.kind == _N_IMPORT))
@@ -1015,10 +1016,10 @@ class ContextBuilder:
                     continue
                 if t.kind == "def":
                     steps = self.include_name(cast(FileCtx, t.file), t.name)
-                    waiting = [st for st in steps if st in self.placing or st in self.held]
-                    unplaced += waiting
+                    not_in = [st for st in steps if st in self.placing or st in self.held]
+                    unplaced += not_in
                     if steps:
-                        (_tree_at(later, path) if waiting else node)[attr] = t.name
+                        (_tree_at(later, path) if not_in else node)[attr] = t.name
                 elif t.kind == "external" and self.need(cur, attr):
                     node[attr] = attr
                 break
@@ -1064,7 +1065,7 @@ class ContextBuilder:
         if not self.forward:
             return []
         done, home = self.done, self.home
-        lines = {}
+        lines: dict[str, None] = {}
         for step in self.forward:
             name = step.name
             # bound already: by that step, by the home file's step of the name, by the skeleton
