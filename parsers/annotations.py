@@ -115,6 +115,8 @@ def _call_names(call_text: str, helper: str) -> frozenset[str]:
 
 def helper_call_annotations(data: bytes, root: Node) -> Iterator[tuple[int, frozenset[str]]]:
     """(start byte, names) of the string annotations passed to the typing helpers in a file."""
+    if b"typing" not in data:  # where the helpers come from (typing, typing_extensions)
+        return
     for needle, helper in _HELPER_CALLS:
         pos = data.find(needle)
         while pos >= 0:

@@ -825,7 +825,7 @@ class ContextBuilder:
                 or self.n_items + c.n_items > MAX_CONTEXT_ITEMS or self.n_bytes + c.n_bytes > MAX_CONTEXT_BYTES \
                 or not self.done.isdisjoint(c.strict) or not self.namespaces.keys().isdisjoint(c.namespaces):
             return False
-        self.namespaces.update((name, _copy_tree(tree)) for name, tree in c.namespaces.items())
+        self.namespaces.update(c.namespaces)
         self.module_chains.update(c.module_chains)
         self.done |= c.done
         self.imports.update(dict.fromkeys(c.imports))
@@ -1033,9 +1033,11 @@ class ContextBuilder:
         add what it lacks, at any depth."""
         have = self.namespaces.get(name)
         if have is None:
-            self.namespaces[name] = _copy_tree(tree)
+            self.namespaces[name] = tree
             out.append(f"{name} = {_render_namespace(tree)}")
             return
+        # trees are shared with memoized closures and waiting entries: changed on a copy
+        have = self.namespaces[name] = _copy_tree(have)
         lines: list[str] = []
         _merge_tree(have, tree, name, lines)
         if lines:
