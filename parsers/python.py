@@ -905,10 +905,12 @@ class _Walker:
         def range_loads(start: int, end: int) -> frozenset[str]:
             return frozenset(load_names[bisect_left(load_pos, start):bisect_left(load_pos, end)])
 
+        def range_binds(start: int, end: int) -> list[str]:
+            return bind_names[bisect_left(bind_pos, start):bisect_left(bind_pos, end)]
+
         def range_refs(start: int, end: int) -> frozenset[str]:
             """Names read in [start, end) and not bound there."""
-            bound = bind_names[bisect_left(bind_pos, start):bisect_left(bind_pos, end)]
-            return range_loads(start, end).difference(bound)
+            return range_loads(start, end).difference(range_binds(start, end))
 
         forward = sorted(self.string_annotations, key=itemgetter(0))
         forward_pos = [p for p, _ in forward]
@@ -951,8 +953,8 @@ class _Walker:
                 # decorators, defaults and annotations run in the enclosing scope: there a parameter's
                 # name is the outer one (`def parse(data, endian_prefix=endian_prefix)`)
                 params = {p.name.lstrip("*") for p in fn.parameters}
-                sig_bound = bind_names[bisect_left(bind_pos, fn.start_byte):bisect_left(bind_pos, sc.sig_end)]
-                fn.sig_refs = range_loads(fn.start_byte, sc.sig_end) - (set(sig_bound) - params)
+                bound_in_sig = set(range_binds(fn.start_byte, sc.sig_end)) - params  # lambdas, walruses
+                fn.sig_refs = range_loads(fn.start_byte, sc.sig_end) - bound_in_sig
                 fn.refs = free[id(sc)] = (frozenset(sc.loads | inner) - fn.locals) | fn.sig_refs
                 fn.chains = frozenset(sc.chains)
             else:

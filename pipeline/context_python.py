@@ -604,8 +604,9 @@ def _name_step(index: RepoIndex, f: FileCtx, name: str) -> _NameStep:
     return step
 
 
-def _forward_steps(index: RepoIndex, f: FileCtx, names: frozenset[str]) -> list[_NameStep]:
-    """The steps of names read in string annotations of `f` (builtins left out)."""
+def _name_steps(index: RepoIndex, f: FileCtx, names: Collection[str]) -> list[_NameStep]:
+    """The steps of names read by code of `f`, in name order; visiting a builtin or an
+    unresolvable builtin name changes nothing, so those are left out."""
     return [st for st in (_name_step(index, f, n) for n in sorted(names)) if st.kind != _N_NONE]
 
 
@@ -655,15 +656,14 @@ def _compile_stmt(index: RepoIndex, step: _StmtStep) -> None:
         chains = frozenset(c for c in _dotted_chains(text) if c[0] in refs)
     step.text = text
     step.chains = chains
-    # visiting a builtin / unresolvable builtin name changes nothing: leave those out
-    step.lazy = [st for st in (_name_step(index, f, r) for r in sorted(lazy)) if st.kind != _N_NONE]
+    step.lazy = _name_steps(index, f, lazy)
     if isinstance(d, PyFunction):
         step.lazy += _body_import_steps(index, f, [d])
     elif isinstance(d, PyClass) and len(text) <= CLASS_FULL_MAX_BYTES:
         step.lazy += _body_import_steps(index, f, [f.summary.functions[j] for j in d.methods.values()])
-    step.eager = [st for st in (_name_step(index, f, r) for r in sorted(refs)) if st.kind != _N_NONE]
+    step.eager = _name_steps(index, f, refs)
     if st.string_refs:
-        step.forward = _forward_steps(index, f, st.string_refs)
+        step.forward = _name_steps(index, f, st.string_refs)
 
 
 def _body_import_steps(index: RepoIndex, f: FileCtx, fns: list[PyFunction]) -> list[_NameStep]:
@@ -1016,7 +1016,7 @@ class ContextBuilder:
                     continue
                 if t.kind == "def":
                     steps = self.include_name(cast(FileCtx, t.file), t.name)
-                    not_in = [st for st in steps if st in self.placing or st in self.held]
+                    not_in = [st for st in steps if self._unplaced(st)]
                     unplaced += not_in
                     if steps:
                         (_tree_at(later, path) if not_in else node)[attr] = t.name
@@ -1043,22 +1043,28 @@ class ContextBuilder:
         if lines:
             out.append("\n".join(lines))
 
+    def _unplaced(self, st: _StmtStep) -> bool:
+        """Whether a statement included is not in the pieces for sure yet: being placed, or held
+        (a held statement leaves `done` until it is placed; one reached again meanwhile may be
+        back in `done` while its entry in `held` waits)."""
+        return st in self.placing or st in self.held or st not in self.done
+
     def _release_waiting(self) -> None:
         """Add the waiting members whose statements are placed now to their namespaces."""
         still = []
         for name, steps, tree in self.waiting:
-            if any(st in self.placing or st in self.held or st not in self.done for st in steps):
+            if any(map(self._unplaced, steps)):
                 still.append((name, steps, tree))
             else:
                 self._emit_namespace(name, tree, self.after if any(st in self.after_steps for st in steps)
                                      else self.pieces)
         self.waiting = still
 
-    def annotate(self, f: FileCtx, names: frozenset[str]) -> None:
+    def annotate(self, f: FileCtx, names: Collection[str]) -> None:
         """Names read in string annotations of code of `f` that the context holds (the function,
         its class skeleton): `text` binds those the context does not define otherwise."""
         if names:
-            self.forward.update(dict.fromkeys(_forward_steps(self.index, f, names)))
+            self.forward.update(dict.fromkeys(_name_steps(self.index, f, names)))
 
     def forward_imports(self) -> list[str]:
         """Imports binding the names read only in string annotations (`gi: "GalaxyInstance"`),
@@ -1243,26 +1249,25 @@ class _Resolver:
 
             def add_member(attr: str) -> bool:
                 """A sibling method (its stub) or class attribute named `attr` into the skeleton."""
-                nonlocal attr_refs, forward
                 if attr in cls.methods and s.functions[cls.methods[attr]] is not fn:
                     m = s.functions[cls.methods[attr]]
                     members.append(Member(attr, "method", _dedent(m.signature, m.indent)))
                     text, member_refs = member_stub(m, unit)
                     stub_lines.append((m.start_byte, _indent(text, unit)))
-                    attr_refs |= member_refs
-                    forward |= m.string_refs
+                    attr_refs.update(member_refs)
+                    forward.update(m.string_refs)
                 elif attr in cls.class_attrs:
                     a = cls.class_attrs[attr]
                     members.append(Member(attr, "class_attribute", a.source))
                     attr_lines.append((a.start_byte, a.source))
-                    attr_refs |= a.refs
-                    forward |= a.string_refs
+                    attr_refs.update(a.refs)
+                    forward.update(a.string_refs)
                 elif (nested := s.classes.get(f"{cls.qualname}.{attr}")) is not None \
                         and len(nested.code) <= CLASS_FULL_MAX_BYTES:
                     text = _dedent(nested.code, nested.indent)  # `class ApiResponse(NamedTuple): ...`
                     members.append(Member(attr, "class", text))
                     attr_lines.append((nested.start_byte, text))
-                    attr_refs |= nested.refs
+                    attr_refs.update(nested.refs)
                 else:
                     return False
                 return True
@@ -1366,7 +1371,7 @@ class _Resolver:
             builder.require_after(df, dname)
         for name, body_mod in body_modules:  # imported when the function runs: after it is always safe
             builder.module_after(name, body_mod, fn.chains)
-        builder.annotate(f, frozenset(forward))
+        builder.annotate(f, forward)
         context_code = builder.text("\n".join(tail))
         if cls is not None:
             room = (MAX_CONTEXT_ITEMS - len(callees) - len(globals_used), MAX_CONTEXT_BYTES - len(context_code))
