@@ -35,6 +35,7 @@ from typing import Iterator
 import tree_sitter_python as tsp
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
+from parsers import comment_runs
 from parsers.annotations import helper_call_annotations, names_in_annotation
 from parsers.native import native_scanner
 from pipeline.records import Parameter
@@ -1003,7 +1004,7 @@ _PARSER = Parser(PY_LANGUAGE)
 
 def summarize_python(path: str, data: bytes) -> PyFileSummary:
     """Parse one file (UTF-8 bytes) and summarize it; the tree is dropped before returning."""
-    tree = _PARSER.parse(data)
+    tree = comment_runs.parse(_PARSER, data)
     return _Walker(path, data).run(tree.root_node)
 
 
