@@ -1,17 +1,18 @@
 """Long runs of comment lines, parsed as blank lines.
 
 tree-sitter-python's external scanner decides at each newline whether an indent or dedent
-follows by reading ahead past the comment lines to the next line of code; when a dedent may
-follow (commented-out methods at the end of a class, say), it does so again at each line of
-the run, so a run costs time quadratic in its length (tree-sitter/tree-sitter-python#245,
-measured: 2.3 s for one 300 KB test file of kb_python, whose 2,758 commented-out lines make
-the file 100 times slower to parse than the rest of its repository). Blank lines are skipped
-in one token. So a file with a run of at least `MIN_RUN_LINES` comment lines is parsed with
-those lines blanked: every byte kept at its offset, newlines kept, the text to the end of each
-line replaced by spaces. The tree is the same but for the comment nodes, which the summaries
-never read (`code` and every other text are sliced from the real bytes).
+follows by reading ahead past the comment (and blank) lines to the next line of code; when a
+dedent may follow (commented-out methods at the end of a class, say), it does so again at each
+comment line, so a run costs time quadratic in its length (tree-sitter/tree-sitter-python#245).
+Measured: 2.3 s for one 300 KB test file of kb_python, whose 2,758 commented-out lines make it
+100 times slower to parse than the rest of its repository, and 0.1 s for a 100 KB file of MACS.
+Blank lines are skipped in one token. So a file with a run of at least `MIN_RUN_LINES` comment
+lines is parsed with most of them blanked: every byte kept at its offset, newlines kept, the
+text from `#` to the end of the line replaced by spaces. The summaries never read comment
+nodes (`code` and every other text are sliced from the real bytes), and the tree is otherwise
+the same: see `blank_lines` for the lines kept so that every node ends where it did.
 
-That holds only if each of those lines really is a comment, not the inside of a triple-quoted
+That holds only if each blanked line really is a comment, not the inside of a triple-quoted
 string. Up to the first blanked line the two texts are identical, so the parser is in the same
 state there; if the blanked text puts that line outside any string, the real text reads its
 `#` as the start of a comment, which ends at the newline as the blank line does, and so on line
@@ -33,17 +34,19 @@ _STRING_TYPES = frozenset({"string", "string_content", "interpolation", "escape_
 
 @functools.cache
 def _run_pattern(min_lines: int) -> re.Pattern[bytes]:
-    # found from its first `#`: one search per file that has enough `#` at all, about 0.05 s
-    # over 65 MB of real repositories
-    return re.compile(rb"#[^\n]*\n(?:[ \t\f]*#[^\n]*\n){%d,}" % (min_lines - 1))
+    # from a `#` on, lines holding only a comment or only blanks (which the scanner reads past
+    # as well); one search per file that has enough `#` at all, about 0.05 s over 65 MB of
+    # real repositories (possessive: 0.13 s with backtracking into the blanks)
+    return re.compile(rb"#[^\n]*\n(?:[ \t\f\r]*+(?:#[^\n]*+)?\n){%d,}" % (min_lines - 1))
 
 
 def comment_runs(data: bytes, min_lines: int = MIN_RUN_LINES) -> list[tuple[int, int]]:
     """Byte spans (from the first `#` to after the last newline) of the runs of at least
-    `min_lines` consecutive lines holding only a comment."""
+    `min_lines` comment lines, with nothing but blank lines between them."""
     if data.count(b"#") < min_lines:
         return []
-    return [m.span() for m in _run_pattern(min_lines).finditer(data)]
+    return [m.span() for m in _run_pattern(min_lines).finditer(data)
+            if sum(1 for _ in _LINE.finditer(data, *m.span())) >= min_lines]
 
 
 def blank_lines(data: bytes, runs: list[tuple[int, int]]) -> tuple[bytes, list[int]]:

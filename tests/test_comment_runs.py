@@ -9,7 +9,8 @@ from parsers import python as py
 
 
 def _commented_out(n: int, indent: str) -> str:
-    """`n` lines of a commented-out test, like the ones left in real test suites."""
+    """`n` comment lines of commented-out tests, like the ones left in real test suites, a blank
+    line between two tests."""
     body = [
         "# def test_count_velocity(self):",
         "#     with mock.patch('kb_python.count.stream_fastqs') as stream_fastqs,\\",
@@ -17,7 +18,7 @@ def _commented_out(n: int, indent: str) -> str:
         "#         reads = {'R1': 'ACGTACGTNNAC', 'R2': 'TTGACCA'}  # k-mer 31",
         "#         self.assertEqual(f'{out_dir}/counts.mtx', count.count(reads))",
     ]
-    return "".join(indent + body[i % len(body)] + "\n" for i in range(n))
+    return "".join(indent + body[i % 5] + "\n" + ("\n" if i % 5 == 4 and i < n - 1 else "") for i in range(n))
 
 
 CLASS_WITH_RUNS = (
@@ -65,7 +66,7 @@ def test_runs_found_from_their_first_line():
     start, end = runs[0]
     assert data[start:start + 32] == b"# def test_count_velocity(self):"
     assert data[:start].endswith(b"self.assertEqual(len(kmers), 6)\n        ")
-    assert data[end:].startswith(b"\n    def test_gc")
+    assert data[end:].startswith(b"    def test_gc")  # the blank line before it is in the run
     assert comment_runs.comment_runs(data, min_lines=300) == []
     assert len(comment_runs.comment_runs(data, min_lines=3)) == 2
 
@@ -88,7 +89,7 @@ def test_summaries_are_those_of_the_plain_parse():
     assert dataclasses.asdict(quick) == dataclasses.asdict(plain)
     method = next(f for f in plain.functions if f.name == "test_kmers")
     assert method.code.endswith("#         self.assertEqual(f'{out_dir}/counts.mtx', count.count(reads))")
-    assert method.end_line == 9 + 40  # its trailing comments are part of it, as tree-sitter has it
+    assert method.end_line == 9 + 40 + 7  # its trailing comments are part of it, as tree-sitter has it
     # and the blanked parse was the one used (only the kept lines are comment nodes)
     data = CLASS_WITH_RUNS.encode()
     assert _comment_nodes(comment_runs.parse(py._PARSER, data, 3)) == 4 + 2
