@@ -190,7 +190,7 @@ _PY2_TEXT = re.compile(rb"^[ \t]*(?:except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|ra
 _MAIN_GUARD = re.compile(rb"if\s+__name__\s*==\s*['\"]__main__['\"]")
 _TOP_KINDS = {"function_definition": "function", "class_definition": "class", "import_statement": "import",
               "import_from_statement": "import", "future_import_statement": "import",
-              "expression_statement": "assign"}  # kind of a module-level statement, else "compound"
+              "expression_statement": "assign", "type_alias_statement": "assign"}  # else "compound"
 _ALL_ITEM = re.compile(r"""['"]([A-Za-z_]\w*)['"]""")
 _STR_PREFIX = re.compile(r"^[rRuUbBfF]{0,2}")
 
@@ -463,6 +463,10 @@ class _Walker:
         self.pending_attrs: list[tuple[str, str, int, int, str]] = []  # (class qualname, attr, start, end, method)
         self.class_scope_of: dict[str, _Scope] = {}
         self.class_attr_stmts: list[tuple[str, str, int, int]] = []  # (class qualname, name, start, end)
+        # PEP 695 type parameters (`def first[T](xs: list[T]) -> T`, `type Pair[T] = …`): names
+        # bound for the code of one definition only, (start, end, names)
+        self.type_param_spans: list[tuple[int, int, frozenset[str]]] = []
+        self.type_aliases: dict[int, str] = {}  # start of a `type X = …` statement: X, which it binds
         self.python2 = False
         self.walk_pos: list[int] = []  # starts of @walk / @selfattr captures
         self.selfattr_pos: list[int] = []
@@ -544,6 +548,8 @@ class _Walker:
             inner = node.named_child(0)
             if inner is not None and inner.type in ("assignment", "augmented_assignment"):
                 self.assignment(node, inner, scope, top_index, in_class, method)
+        elif t == "type_alias_statement":
+            self.type_alias(node, scope, top_index, in_class)
         elif t in ("print_statement", "exec_statement"):
             self.python2 = True
         elif t == "block" or t == "ERROR":
@@ -558,6 +564,39 @@ class _Walker:
                 ct = child.type
                 if ct in _COMPOUND or ct == "ERROR":
                     self.statement(child, scope, qual, parents, top_index, in_class, method)
+
+    def type_params(self, node: Node | None, start: int, end: int) -> None:
+        """Note the names a PEP 695 type parameter list (`[T: int, *Ts, **P]`) binds for [start, end)."""
+        if node is None:
+            return
+        names = []
+        for item in node.named_children:
+            c: Node | None = item
+            while c is not None and c.type in ("type", "constrained_type", "splat_type"):
+                c = c.named_child(0)
+            if c is not None and c.type == "identifier":
+                names.append(self.text(c))
+        if names:
+            self.type_param_spans.append((start, end, frozenset(names)))
+
+    def type_alias(self, node: Node, scope: _Scope | None, top_index: int, in_class: str | None) -> None:
+        """`type Reads = list[str]` (PEP 695) binds `Reads` like an assignment; in a function the
+        walk does not reach it (its statements are walked only for what `_QUERY_SRC` marks)."""
+        left = node.child_by_field_name("left")
+        head = left.named_child(0) if left is not None and left.named_child_count else None
+        if head is not None and head.type == "generic_type":  # `type Pair[T] = tuple[T, T]`
+            params = next((c for c in head.named_children if c.type == "type_parameter"), None)
+            self.type_params(params, node.start_byte, node.end_byte)
+            head = head.named_child(0)
+        if head is None or head.type != "identifier":
+            return
+        name = self.type_aliases[node.start_byte] = self.text(head)
+        if scope is None:
+            self.bind_top(name, top_index)
+        else:
+            scope.binds.add(name)
+            if scope.kind == "class" and in_class is not None:
+                self.class_attr_stmts.append((in_class, name, node.start_byte, node.end_byte))
 
     def bind_top(self, name: str, top_index: int) -> None:
         if top_index >= 0:
@@ -672,6 +711,7 @@ class _Walker:
             top_index=top_index,
         )
         self.summary.functions.append(fn)
+        self.type_params(node.child_by_field_name("type_parameters"), start, end)
         if '"' in fn.signature or "'" in fn.signature:
             forward = frozenset().union(*(names_in_annotation(p.type) for p in fn.parameters),
                                         names_in_annotation(fn.return_type))
@@ -735,6 +775,7 @@ class _Walker:
                       code=data[start:end].decode("utf-8", "replace"), indent=self.indent_of(start),
                       top_index=top_index, parents=list(parents))
         self.summary.classes[cqual] = cls
+        self.type_params(node.child_by_field_name("type_parameters"), start, end)
         if scope is None:
             self.bind_top(name, top_index)
         else:
@@ -909,9 +950,16 @@ class _Walker:
         def range_binds(start: int, end: int) -> list[str]:
             return bind_names[bisect_left(bind_pos, start):bisect_left(bind_pos, end)]
 
+        spans = self.type_param_spans  # none in most files
+
+        def type_params(at: int) -> frozenset[str]:
+            """Type parameters in scope at byte `at`."""
+            return frozenset().union(*(names for s, e, names in spans if s <= at < e)) if spans else frozenset()
+
         def range_refs(start: int, end: int) -> frozenset[str]:
             """Names read in [start, end) and not bound there."""
-            return range_loads(start, end).difference(range_binds(start, end))
+            refs = range_loads(start, end).difference(range_binds(start, end))
+            return refs - type_params(start) if spans else refs
 
         forward = sorted(self.string_annotations, key=itemgetter(0))
         forward_pos = [p for p, _ in forward]
@@ -927,8 +975,9 @@ class _Walker:
         # binding (a class body looks a name up outside until it binds it): a reference of the
         # attribute and of its class scope.
         outer_reads: dict[int, set[str]] = {}
+        aliases = self.type_aliases  # their name is a binding, which the identifier pass takes for a read
         for cq, name, s, e in self.class_attr_stmts:
-            own = name in range_loads(s, e)
+            own = name in range_loads(s, e) and s not in aliases
             if own:
                 outer_reads.setdefault(id(self.class_scope_of[cq]), set()).add(name)
             cls = summary.classes[cq]
@@ -937,6 +986,8 @@ class _Walker:
                 refs = range_refs(s, e)
                 if own:
                     refs |= {name}
+                elif s in aliases:
+                    refs -= {name}
                 cls.class_attrs[name] = ClassAttr(name, src, refs, "class_attribute", start_byte=s,
                                                   string_refs=range_forward(s, e))
 
@@ -955,11 +1006,14 @@ class _Walker:
                 # name is the outer one (`def parse(data, endian_prefix=endian_prefix)`)
                 params = {p.name.lstrip("*") for p in fn.parameters}
                 bound_in_sig = set(range_binds(fn.start_byte, sc.sig_end)) - params  # lambdas, walruses
+                bound_in_sig |= type_params(fn.start_byte)
                 fn.sig_refs = range_loads(fn.start_byte, sc.sig_end) - bound_in_sig
-                fn.refs = free[id(sc)] = (frozenset(sc.loads | inner) - fn.locals) | fn.sig_refs
+                fn.refs = free[id(sc)] = (frozenset(sc.loads | inner) - fn.locals - type_params(fn.start_byte)) \
+                    | fn.sig_refs
                 fn.chains = frozenset(sc.chains)
             else:
-                free[id(sc)] = frozenset((sc.loads - sc.binds) | inner | outer_reads.get(id(sc), set()))
+                free[id(sc)] = frozenset((sc.loads - sc.binds) | inner | outer_reads.get(id(sc), set())) \
+                    - type_params(sc.start)
         for cls in summary.classes.values():
             sc = self.class_scope_of[cls.qualname]
             cls.refs = free[id(sc)]
@@ -978,6 +1032,8 @@ class _Walker:
             if st.kind == "function" or st.kind == "class":
                 continue
             st.refs = range_refs(st.start_byte, st.end_byte)
+            if st.start_byte in aliases:
+                st.refs -= {aliases[st.start_byte]}
         if forward:
             for fn in summary.functions:
                 fn.string_refs = range_forward(fn.start_byte, fn.end_byte)

@@ -581,6 +581,8 @@ def _name_step(index: RepoIndex, f: FileCtx, name: str) -> _NameStep:
         if b is not None and b.top_index >= 0 and via.summary.statements[b.top_index].kind == "compound":
             step.kind = _N_EXT_STMT
             step.stmt = _stmt_step(via, b.top_index)
+            if b.name != name:  # `from .compat import awkward as ak`: the statement binds `awkward`
+                step.text = f"{name} = {b.name}"
             step.earlier = [absolute_statement(e, mod) for e in via.summary.earlier_imports.get(b.name, ())
                             if not e.star and e.top_index < b.top_index
                             and import_kind_of(mod := index.absolute(via, e), index.local_tops) != "local"]
@@ -785,6 +787,8 @@ class ContextBuilder:
             self.imports.update(dict.fromkeys(step.earlier))
             if not self.merge(stmt):
                 self._include(stmt)
+            if step.text:
+                self.pieces.append(step.text)
         elif step.kind == _N_DEF and step.tfile is not self.home:
             done.add(step)
             for st in step.stmts:
@@ -867,6 +871,8 @@ class ContextBuilder:
             assert stmt is not None
             self.imports.update(dict.fromkeys(step.earlier))
             self._include(stmt)
+            if step.text:
+                self.pieces.append(step.text)
         elif kind == _N_MODULE:
             self._module(step, chains)
         elif kind == _N_GLOBAL:
@@ -1327,13 +1333,15 @@ class _Resolver:
         unit = _unit(fn)
         tail: list[str] = []
         depth = 0
+        class_headers = frozenset().union(*(s.classes[q].header_refs for kind, q in fn.parents
+                                            if kind == "class" and q in s.classes))
         for kind, q in fn.parents:
             pad = unit * depth
             if kind == "class":
                 c = s.classes.get(q)
                 if c is None:
                     continue
-                for r in sorted(c.header_refs):
+                for r in sorted(c.header_refs - enclosing_locals):  # those are the closure's below
                     builder.require(f, r, chains)
                 tail.extend(_indent(d, pad) for d in c.decorators)
                 tail.append(_indent(c.header, pad))
@@ -1362,7 +1370,8 @@ class _Resolver:
                     builder.require(f, r)
                 tail.append(_indent(_dedent(outer.signature, outer.indent), pad))
                 forward |= outer.string_refs
-                closure = sorted((fn.refs & (outer.locals | {p.name.lstrip("*") for p in outer.parameters}))
+                # what the function, or the header of a class around it, reads from this one
+                closure = sorted(((fn.refs | class_headers) & (outer.locals | {p.name.lstrip("*") for p in outer.parameters}))
                                  - {p.name.lstrip("*") for p in outer.parameters})
                 tail.extend(f"{pad}{unit}{v} = None" for v in closure)
             depth += 1

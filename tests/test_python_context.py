@@ -748,3 +748,60 @@ def test_namespaces_of_one_module_name_merge_at_every_depth(tmp_path):
     edit = scope["hgvs"].edit
     assert scope["kinds"]([edit.Dup(), edit.NARefAlt()]) == ["dup", "delins"]
     assert "**vars(" not in rec.context_code
+
+
+def test_an_alias_of_a_name_a_compound_statement_binds_is_bound_too(tmp_path):
+    """`from .compat import awkward as ak`, where compat binds `awkward` under `if find_spec(…)`
+    (anndata): the context holds that statement, and `ak` must name what it binds."""
+    files = {
+        "annkit/__init__.py": "",
+        "annkit/compat.py": "try:\n    import gzip as fastq_gz\nexcept ImportError:\n    fastq_gz = None\n",
+        "annkit/reads.py": "from annkit.compat import fastq_gz as gz\n\n\n"
+                           "def open_reads(path):\n    return gz.open(path, 'rt')\n",
+    }
+    rec, scope = _run(tmp_path, files, "annkit.reads.open_reads")
+    assert "gz = fastq_gz" in rec.context_code
+    assert scope["gz"] is scope["fastq_gz"] and scope["gz"].__name__ == "gzip"
+
+
+def test_a_type_alias_statement_is_the_definition_of_its_name(tmp_path):
+    """`type LegacyRandom = int | np.random.RandomState | None` (PEP 695, scanpy) binds the name
+    an annotation elsewhere reads; its type parameters are no names of the module. (This Python
+    may not run `type` statements: the context is checked as text.)"""
+    files = {
+        "simkit/__init__.py": "",
+        "simkit/random.py": "import random\n\ntype LegacyRandom = int | random.Random | None\n"
+                            "type Pair[T] = tuple[T, T]\n",
+        "simkit/reads.py": "from simkit.random import LegacyRandom, Pair\n\n\n"
+                           "def simulate_pair(seed: LegacyRandom = None) -> Pair[str]:\n"
+                           "    return ('ACGT', 'TGCA')\n",
+    }
+    _write(tmp_path, files)
+    rec = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}["simkit.reads.simulate_pair"]
+    code = rec.context_code
+    assert "type LegacyRandom = int | random.Random | None" in code and "type Pair[T] = tuple[T, T]" in code
+    assert code.index("import random") < code.index("type LegacyRandom") < code.index(MARKER)
+    assert rec.dependency_level == "project"
+
+
+def test_a_class_inside_a_function_may_derive_from_another_local_class(tmp_path):
+    """`class ColourlessFormatter(SpecialFormatter)` where both are classes of `logger_setup`
+    (GTDBTk): the header reads a local of the enclosing function, which the context binds there
+    like the closure variables the method reads, not among the module's names."""
+    files = {
+        "fastkit/__init__.py": "",
+        "fastkit/parsers.py": (
+            "def make_parser(strict):\n"
+            "    class RecordParser(object):\n"
+            "        def parse(self, line):\n            return line.split()\n\n"
+            "    class FastaParser(RecordParser):\n"
+            "        def parse(self, line):\n            return line.lstrip('>').strip() if strict else line\n\n"
+            "    return FastaParser()\n"
+        ),
+    }
+    _write(tmp_path, files)
+    recs = {r.qualified_name: r for r in extract_repo(tmp_path, languages=("python",))[0]}
+    rec = recs["fastkit.parsers.make_parser.<locals>.FastaParser.parse"]
+    assert "    RecordParser = None\n    class FastaParser(RecordParser):" in rec.context_code
+    assert undefined(insert(rec, "        ")) == []
+    assert not any("RecordParser" in u for u in rec.unresolved)

@@ -259,3 +259,33 @@ def test_names_read_in_string_annotations_follow_pyflakes_rules():
     by_line = {st.line: st for st in s.statements}
     assert by_line[4].string_refs == {"ReadSet"} and by_line[5].string_refs == frozenset()
     assert "FastaIndex" not in by_line[6].refs and "FastaIndex" in by_line[6].string_refs
+
+
+def test_pep695_type_aliases_bind_and_type_parameters_are_not_free_names():
+    src = (
+        "from collections.abc import Sequence\n"
+        "import numpy as np\n"
+        "type LegacyRandom = int | np.random.RandomState | None\n"
+        "type Pair[T] = tuple[T, T]\n"
+        "type Tree = list[Tree] | str\n"
+        "def first[T: Sequence, *Ts, **P](reads: list[T], seed: LegacyRandom = None) -> T:\n"
+        "    kmer: T = reads[0]\n"
+        "    return kmer\n"
+        "class Box[K](Base[K]):\n"
+        "    type Kmer = str\n"
+        "    default: K | None = None\n"
+        "    def get(self, k: Kmer) -> K:\n"
+        "        return self.default\n"
+    )
+    s = summarize_python("sim.py", src.encode())
+    alias, pair, tree = s.statements[2:5]
+    assert (alias.kind, alias.names, alias.refs) == ("assign", ["LegacyRandom"], {"int", "np"})
+    assert (pair.names, pair.refs) == (["Pair"], {"tuple"})
+    assert (tree.names, tree.refs) == (["Tree"], {"list", "str"})  # reads itself: bound there
+    assert s.bindings["LegacyRandom"] == [2]
+    first = next(f for f in s.functions if f.name == "first")
+    assert first.sig_refs == {"Sequence", "list", "LegacyRandom"} and first.refs == first.sig_refs
+    box = s.classes["Box"]
+    assert box.header_refs == {"Base"} and "K" not in box.refs
+    assert box.class_attrs["Kmer"].refs == {"str"} and box.class_attrs["default"].refs == frozenset()
+    assert "K" not in next(f for f in s.functions if f.name == "get").refs
