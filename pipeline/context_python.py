@@ -572,6 +572,10 @@ def _name_step(index: RepoIndex, f: FileCtx, name: str) -> _NameStep:
         step = _NameStep(f, name, _N_NONE if name in BUILTINS else _N_UNRESOLVED)
         step.ok = False
         step.qualified = f"{f.module}.{name}"
+    elif t.kind == "builtin" and name == "__path__" and f.is_package:
+        # a package's own module attribute (`pkgutil.iter_modules(__path__)`): the context is no package
+        step = _NameStep(f, name, _N_GLOBAL)
+        step.text = f"__path__ = []  # the package path of {f.path}"
     elif t.kind == "builtin":
         step = _NameStep(f, name, _N_NONE)
     elif t.kind == "external":

@@ -805,3 +805,19 @@ def test_a_class_inside_a_function_may_derive_from_another_local_class(tmp_path)
     assert "    RecordParser = None\n    class FastaParser(RecordParser):" in rec.context_code
     assert undefined(insert(rec, "        ")) == []
     assert not any("RecordParser" in u for u in rec.unresolved)
+
+
+def test_a_package_reading_its_own_path_gets_a_placeholder(tmp_path):
+    """`pkgutil.iter_modules(__path__)` in a package's `__init__` (bioconda-utils' lint plugins):
+    `__path__` exists in a package only, and a context is a plain module."""
+    files = {
+        "seqlint/__init__.py": "import pkgutil\n\n\ndef check_names():\n"
+                               "    return sorted(name for _, name, _ in pkgutil.iter_modules(__path__))\n",
+        "seqlint/cli.py": "from seqlint import check_names\n\n\ndef list_checks():\n"
+                          "    return ', '.join(check_names())\n",
+    }
+    for name in ("seqlint.check_names", "seqlint.cli.list_checks"):
+        rec, scope = _run(tmp_path, files, name)
+        assert "__path__ = []  # the package path of seqlint/__init__.py" in rec.context_code
+        assert undefined(insert(rec, "")) == []
+    assert scope["list_checks"]() == ""
