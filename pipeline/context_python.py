@@ -23,6 +23,7 @@ import builtins
 import re
 import sys
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Collection, Iterator, cast
 
@@ -1353,10 +1354,14 @@ class _Resolver:
                     for r in sorted(attr_refs):
                         builder.require(f, r)
                     inner = unit * (depth + 1)
-                    tail.extend(_indent(x, inner) for _, x in sorted(attr_lines))
-                    if init_lines:
-                        tail.append(inner + "def __init__(self):")
-                        tail.extend(_indent(x, inner + unit) for x in init_lines)
+                    # members in the class's order: `field_names = property(_get_field_names, …)`
+                    # after the methods it reads (CheckM's prettytable)
+                    shown = [(at, _indent(x, inner)) for at, x in attr_lines]
+                    if init_lines:  # where the real constructor is, else after the class attributes
+                        at = s.functions[cls.methods["__init__"]].start_byte if "__init__" in cls.methods \
+                            else max((at for at, _ in attr_lines), default=-1)
+                        shown.append((at, "\n".join([inner + "def __init__(self):",
+                                                     *(_indent(x, inner + unit) for x in init_lines)])))
                     elif builder.after and "__init__" in cls.methods and fn.name != "__init__":
                         # module code after the class builds instances: the constructor's signature
                         init = s.functions[cls.methods["__init__"]]
@@ -1365,7 +1370,8 @@ class _Resolver:
                             builder.require(f, r)
                         forward |= init.string_refs
                         stub_lines.append((init.start_byte, _indent(text, unit)))
-                    tail.extend(_indent(x, pad) for _, x in sorted(stub_lines))
+                    shown += [(at, _indent(x, pad)) for at, x in stub_lines]
+                    tail.extend(x for _, x in sorted(shown, key=itemgetter(0)))
             else:
                 outer = _function_named(s, q)
                 if outer is None:

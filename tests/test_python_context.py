@@ -821,3 +821,25 @@ def test_a_package_reading_its_own_path_gets_a_placeholder(tmp_path):
         assert "__path__ = []  # the package path of seqlint/__init__.py" in rec.context_code
         assert undefined(insert(rec, "")) == []
     assert scope["list_checks"]() == ""
+
+
+def test_a_class_attribute_comes_after_the_methods_it_reads(tmp_path):
+    """`field_names = property(_get_field_names, _set_field_names)` below its accessors (CheckM's
+    prettytable): the skeleton keeps the class's order, so the property finds them."""
+    files = {
+        "bintable/__init__.py": "",
+        "bintable/table.py": (
+            "class BinTable(object):\n"
+            "    def __init__(self):\n        self._field_names = []\n\n"
+            "    def _get_field_names(self):\n        return self._field_names\n\n"
+            "    def _set_field_names(self, val):\n        self._field_names = list(val)\n\n"
+            "    field_names = property(_get_field_names, _set_field_names)\n\n"
+            "    def add_marker(self, marker):\n"
+            "        self.field_names = self.field_names + [marker]\n        return len(self._field_names)\n"
+        ),
+    }
+    rec, scope = _run(tmp_path, files, "bintable.table.BinTable.add_marker")
+    code = rec.context_code
+    assert code.index("def _get_field_names") < code.index("def _set_field_names") < code.index("field_names = property")
+    assert code.index("def __init__(self):") < code.index("def _get_field_names")
+    assert isinstance(scope["BinTable"].__dict__["field_names"], property)
