@@ -1348,6 +1348,8 @@ class _Resolver:
                     continue
                 for r in sorted(c.header_refs - enclosing_locals):  # those are the closure's below
                     builder.require(f, r, chains)
+                if top_name in c.header_refs and not c.parents:
+                    self._shadowed_base(f, c, builder)
                 tail.extend(_indent(d, pad) for d in c.decorators)
                 tail.append(_indent(c.header, pad))
                 if c is cls:
@@ -1422,6 +1424,17 @@ class _Resolver:
             lines=fn.end_line - fn.start_line + 1, tokens=count_tokens(fn.code),
             n_params=_n_params(fn), doc_words=_doc_words(fn.docstring),
         )
+
+    def _shadowed_base(self, f: FileCtx, c: PyClass, builder: ContextBuilder) -> None:
+        """`from multiprocessing.queues import Queue` then `class Queue(Queue):` (jcvi): the header
+        reads the import, which the class rebinds only once it is made. An external import is
+        kept; a repository definition of that name could not be under the same name."""
+        b = f.summary.import_bindings.get(c.name)
+        if b is None or b.star or b.top_index >= c.top_index:
+            return
+        module = self.index.absolute(f, b)
+        if import_kind_of(module, self.index.local_tops) != "local":
+            builder.imports[absolute_statement(b, module)] = None
 
     def _def_use(self, df: FileCtx, dname: str, name: str, home: FileCtx, globals_used: list[GlobalUse],
                  callees: list[Callee], levels: set[str]) -> None:

@@ -843,3 +843,19 @@ def test_a_class_attribute_comes_after_the_methods_it_reads(tmp_path):
     assert code.index("def _get_field_names") < code.index("def _set_field_names") < code.index("field_names = property")
     assert code.index("def __init__(self):") < code.index("def _get_field_names")
     assert isinstance(scope["BinTable"].__dict__["field_names"], property)
+
+
+def test_a_class_that_rebinds_the_name_of_its_base_keeps_the_import(tmp_path):
+    """`from multiprocessing.queues import Queue` then `class Queue(Queue):` (jcvi): the header
+    reads the imported class before the new one takes its name."""
+    files = {
+        "gridkit/__init__.py": "",
+        "gridkit/jobs.py": "from collections import OrderedDict\n\n\n"
+                           "class OrderedDict(OrderedDict):\n"
+                           "    def last_job(self):\n        return next(reversed(self))\n",
+    }
+    rec, scope = _run(tmp_path, files, "gridkit.jobs.OrderedDict.last_job")
+    assert rec.context_code.index("from collections import OrderedDict") < rec.context_code.index("class OrderedDict")
+    import collections
+    assert scope["OrderedDict"].__mro__[1] is collections.OrderedDict
+    assert scope["OrderedDict"]([("bwa", 1), ("samtools", 2)]).last_job() == "samtools"
