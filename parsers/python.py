@@ -460,7 +460,8 @@ class _Walker:
         self.summary = PyFileSummary(path=path, python2=False, has_error=False, n_bytes=len(data))
         self.scopes: list[_Scope] = []
         self.import_spans: list[tuple[int, int]] = []
-        self.pending_attrs: list[tuple[str, str, int, int, str]] = []  # (class qualname, attr, start, end, method)
+        # `self.x = …` in methods: (class qualname, attr, start, end, method, plain names the targets bind)
+        self.pending_attrs: list[tuple[str, str, int, int, str, frozenset[str]]] = []
         self.class_scope_of: dict[str, _Scope] = {}
         self.class_attr_stmts: list[tuple[str, str, int, int]] = []  # (class qualname, name, start, end)
         # PEP 695 type parameters (`def first[T](xs: list[T]) -> T`, `type Pair[T] = …`): names
@@ -651,7 +652,7 @@ class _Walker:
                 self.class_attr_stmts.append((in_class, n, stmt.start_byte, stmt.end_byte))
         if attrs and method is not None and in_class is not None:
             for a in attrs:
-                self.pending_attrs.append((in_class, a, stmt.start_byte, stmt.end_byte, method))
+                self.pending_attrs.append((in_class, a, stmt.start_byte, stmt.end_byte, method, frozenset(names)))
 
     def function(self, node: Node, outer: Node, decorators: list[str], scope: _Scope | None, qual: str,
                  parents: list[tuple[str, str]], top_index: int, in_class: str | None) -> None:
@@ -1019,13 +1020,15 @@ class _Walker:
             cls.refs = free[id(sc)]
             cls.chains = frozenset(sc.chains)
             cls.header_refs = range_refs(cls.start_byte, sc.sig_end)
-        for cq, attr, s, e, meth in self.pending_attrs:
+        for cq, attr, s, e, meth, targets in self.pending_attrs:
             cls = summary.classes[cq]
             old = cls.attributes.get(attr)
             if old is None or (meth == "__init__" and old.method != "__init__"):
                 src = _dedent_block(self.data[s:e].decode("utf-8", "replace"), self.indent_of(s))
-                cls.attributes[attr] = ClassAttr(attr, src, range_refs(s, e) - {"self"}, "attribute", meth, s,
-                                                 range_forward(s, e))
+                # `self.choices = choices = tuple(choices)` (qiime2) reads the method's `choices`,
+                # which the statement also binds
+                refs = range_refs(s, e) | (targets & range_loads(s, e)) if targets else range_refs(s, e)
+                cls.attributes[attr] = ClassAttr(attr, src, refs - {"self"}, "attribute", meth, s, range_forward(s, e))
         for st in summary.statements:
             if forward:
                 st.string_refs = range_forward(st.start_byte, st.end_byte)

@@ -859,3 +859,23 @@ def test_a_class_that_rebinds_the_name_of_its_base_keeps_the_import(tmp_path):
     import collections
     assert scope["OrderedDict"].__mro__[1] is collections.OrderedDict
     assert scope["OrderedDict"]([("bwa", 1), ("samtools", 2)]).last_job() == "samtools"
+
+
+def test_an_attribute_chained_with_a_local_reads_that_local(tmp_path):
+    """`self.choices = choices = tuple(choices)` (qiime2): the statement reads the constructor's
+    `choices` as well as binding it, so the skeleton's constructor cannot hold it as written."""
+    files = {
+        "qkit/__init__.py": "",
+        "qkit/primitive.py": (
+            "class Choices:\n"
+            "    def __init__(self, *choices):\n"
+            "        self.choices = choices = tuple(choices)\n"
+            "        self.n = len(choices)\n\n"
+            "    def __repr__(self):\n"
+            "        return 'Choices(%s)' % ', '.join(map(repr, self.choices))\n"
+        ),
+    }
+    rec, scope = _run(tmp_path, files, "qkit.primitive.Choices.__repr__")
+    assert "self.choices = None" in rec.context_code and "choices = tuple" not in rec.context_code
+    assert undefined(insert(rec, "    ")) == []
+    assert scope["Choices"]().choices is None  # the constructor runs (before: NameError)
