@@ -5,6 +5,7 @@ dependency levels, and context_code that compiles with no undefined names."""
 from __future__ import annotations
 
 import ast
+import collections
 import sys
 
 import pytest
@@ -856,7 +857,6 @@ def test_a_class_that_rebinds_the_name_of_its_base_keeps_the_import(tmp_path):
     }
     rec, scope = _run(tmp_path, files, "gridkit.jobs.OrderedDict.last_job")
     assert rec.context_code.index("from collections import OrderedDict") < rec.context_code.index("class OrderedDict")
-    import collections
     assert scope["OrderedDict"].__mro__[1] is collections.OrderedDict
     assert scope["OrderedDict"]([("bwa", 1), ("samtools", 2)]).last_job() == "samtools"
 
