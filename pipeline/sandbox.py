@@ -21,6 +21,13 @@ Layers, outermost first (see `_command`):
    another's. Under bwrap the uid is dropped inside the sandbox with `setpriv`; without it,
    `subprocess`'s own `user=`/`group=` do it. After each run every process left with that
    uid is killed (catches children that escaped the process group with `setsid`).
+   Without bwrap, an executable (or a `readable` path) the uid cannot reach because a parent
+   directory is closed (a pyenv interpreter under /root, mode 0700) runs in a private mount
+   namespace instead (`unshare --mount`, util-linux): a small /bin/sh script covers each closed
+   directory with an empty tmpfs, binds back read-only only the subtree on the way to the
+   path (as bwrap does, see `_hidden_ancestors`), then execs `setpriv` to drop to the uid.
+   The rest of the file system and the network stay as in the rlimits fallback. Where
+   `unshare --mount` does not work (no CAP_SYS_ADMIN), such a command raises SandboxError.
 
 Statuses: ok, error (non-zero exit), timeout (wall deadline or RLIMIT_CPU), memory
 (MemoryError / OutOfMemoryError / allocation failure in stderr), output_limit (stdout or
@@ -44,7 +51,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Mapping, Sequence
+from typing import Collection, Literal, Mapping, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +100,9 @@ class SandboxResult:
 
 _probe_lock = threading.Lock()
 _bwrap_ok: bool | None = None
+_unshare_ok: bool | None = None
 _warned = False
+_warned_mountns = False
 
 
 def is_root() -> bool:
@@ -132,6 +141,52 @@ def _probe_bwrap() -> bool:
     return done.returncode == 0
 
 
+def unshare_available() -> bool:
+    """As root: `unshare --mount` works here, with the mounts `_MOUNT_SCRIPT` makes (needs
+    CAP_SYS_ADMIN; fails in unprivileged containers)."""
+    global _unshare_ok
+    with _probe_lock:
+        if _unshare_ok is None:
+            _unshare_ok = _probe_unshare()
+        return _unshare_ok
+
+
+def _probe_unshare() -> bool:
+    if not is_root() or not all(shutil.which(t) for t in ("unshare", "setpriv", "mount", "umount")):
+        return False
+    probe = Path(tempfile.mkdtemp(prefix="biocoder-unshare-probe-"))  # mode 0700, like /root
+    stage = Path(tempfile.mkdtemp(prefix="biocoder-unshare-stage-"))
+    try:
+        (probe / "open").mkdir()
+        (probe / "open" / "mark").write_text("x")
+        os.chmod(probe / "open", 0o755)
+        os.chmod(probe / "open" / "mark", 0o644)
+        (probe / "closed").write_text("x")
+        check = ["/bin/sh", "-c", 'test -r "$1/open/mark" && ! test -e "$1/closed"', "sh", str(probe)]
+        cmd = _mountns_command(stage, [(probe, ["open"])], _setpriv_args(UID_BASE) + ["--", *check])
+        done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+        if done.returncode != 0:
+            log.info("unshare --mount probe failed (%d): %s", done.returncode,
+                     done.stderr.decode(errors="replace")[:300])
+            return False
+        # the mounts stayed in the namespace (private propagation): nothing covers the probe here
+        return (probe / "closed").exists() and not os.path.ismount(stage)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.info("unshare --mount probe failed: %s", exc)
+        return False
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
+        _rmdir_quietly(stage)
+
+
+def _rmdir_quietly(path: Path) -> None:
+    """rmdir, never rmtree: should a mount ever be visible here, nothing under it is deleted."""
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
+
+
 def resolve_isolation(isolation: Isolation = "auto") -> str:
     global _warned
     if isolation == "rlimits":
@@ -145,7 +200,9 @@ def resolve_isolation(isolation: Isolation = "auto") -> str:
         log.warning(
             "bubblewrap (bwrap) is not available: sandboxed programs get rlimits only, "
             "with network access and a writable file system where their user may write. "
-            "Install the 'bubblewrap' package for stronger isolation."
+            + ("As root, a program under a closed directory such as /root runs in a private mount "
+               "namespace (unshare) that shows only its own tree there, read-only. " if is_root() else "")
+            + "Install the 'bubblewrap' package for stronger isolation."
         )
     return "rlimits"
 
@@ -257,22 +314,34 @@ def kill_uid(uid: int, rounds: int = 20) -> int:
 
 # ---------------------------------------------------------------- paths the sandbox user must reach
 
-def _traversable_by_others(path: Path) -> bool:
+def _traversable_by_others(path: Path, uid: int | None = None) -> bool:
+    """By any unprivileged user, or, given `uid`, by that user (as the directory's owner too)."""
     try:
-        return bool(path.stat().st_mode & stat.S_IXOTH)
+        st = path.stat()
     except OSError:
         return True  # missing: nothing to expose
+    return bool(st.st_mode & stat.S_IXOTH) or (st.st_uid == uid and bool(st.st_mode & stat.S_IXUSR))
+
+
+def _hidden_ancestors(path: Path, uid: int | None = None) -> list[tuple[Path, Path]]:
+    """Every (ancestor an unprivileged user, or `uid`, cannot traverse, its child on the way
+    to `path`), outermost first. `path`'s directory is resolved, its last component is not:
+    a symlink is checked where it lies (check its target with a second call)."""
+    path = Path(os.path.realpath(path.parent)) / path.name if path.name else Path(os.path.realpath(path))
+    hits = []
+    parts = path.parts
+    cur = Path(parts[0])
+    for part in parts[1:]:
+        if not _traversable_by_others(cur, uid):
+            hits.append((cur, cur / part))
+        cur = cur / part
+    return hits
 
 
 def _hidden_ancestor(path: Path) -> tuple[Path, Path] | None:
     """(first ancestor an unprivileged user cannot traverse, its child on the way to `path`)."""
-    parts = path.resolve().parts
-    cur = Path(parts[0])
-    for part in parts[1:]:
-        if not _traversable_by_others(cur):
-            return cur, cur / part
-        cur = cur / part
-    return None
+    hits = _hidden_ancestors(path.resolve())
+    return hits[0] if hits else None
 
 
 def exposures_for(executables: list[str]) -> list[str]:
@@ -310,15 +379,78 @@ def exposures_for(executables: list[str]) -> list[str]:
     return args
 
 
-def _runnable_by(path: str, uid: int) -> bool:
-    """Can `uid` (not in any of the file's groups) traverse to and execute `path`?"""
+def _runnable_by(path: str, uid: int, opened: Collection[Path] = ()) -> bool:
+    """Can `uid` (not in any of the file's groups) traverse to and execute `path`? Directories
+    in `opened` count as traversable (a mount namespace covers them with a 0755 tmpfs)."""
     p = Path(path).resolve()
     for d in list(p.parents)[::-1]:
+        if d in opened:
+            continue
         st = d.stat()
         if not (st.st_uid == uid and st.st_mode & stat.S_IXUSR) and not st.st_mode & stat.S_IXOTH:
             return False
     st = p.stat()
     return bool(st.st_mode & stat.S_IXOTH) or (st.st_uid == uid and bool(st.st_mode & stat.S_IXUSR))
+
+
+# Run in a private mount namespace as root: for each closed directory (outermost first) bind it
+# to a staging point, cover it with an empty tmpfs, recreate the named children and bind each
+# back read-only from the staging point; detach the staging point and exec the rest
+# ("$@": setpriv ... -- cmd).
+# Arguments: MOUNT UMOUNT STAGE {CLOSED N NAME1..NAMEn}... -- COMMAND... (never in the text).
+_MOUNT_SCRIPT = r"""set -eu
+mount=$1 umount=$2 stage=$3
+shift 3
+"$mount" -t tmpfs -o mode=0700 none "$stage"
+k=0
+while [ "$1" != -- ]; do
+    closed=$1 n=$2
+    shift 2
+    k=$((k + 1))
+    mkdir "$stage/$k"
+    "$mount" --rbind "$closed" "$stage/$k"
+    "$mount" -t tmpfs -o mode=0755,nosuid,nodev none "$closed"
+    while [ "$n" -gt 0 ]; do
+        name=$1
+        shift
+        n=$((n - 1))
+        if [ -d "$stage/$k/$name" ]; then mkdir "$closed/$name"; else : > "$closed/$name"; fi
+        "$mount" --rbind "$stage/$k/$name" "$closed/$name"
+        "$mount" -o remount,bind,ro "$closed/$name"
+    done
+done
+shift
+"$umount" -l "$stage"
+exec "$@"
+"""
+
+
+def _setpriv_args(uid: int) -> list[str]:
+    return [shutil.which("setpriv") or "setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+            "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all"]
+
+
+def _mountns_plan(paths: Sequence[str], uid: int) -> list[tuple[Path, list[str]]]:
+    """(closed directory, names of its children to bind back), outermost first, so that `uid`
+    reaches every one of `paths` (each as given and resolved)."""
+    plan: dict[Path, list[str]] = {}
+    for path in paths:
+        for p in (Path(path), Path(path).resolve()):
+            for closed, child in _hidden_ancestors(p, uid):
+                names = plan.setdefault(closed, [])
+                if child.name not in names:
+                    names.append(child.name)
+    return sorted(plan.items(), key=lambda item: len(item[0].parts))
+
+
+def _mountns_command(stage: Path, plan: list[tuple[Path, list[str]]], rest: list[str]) -> list[str]:
+    args: list[str] = []
+    for closed, names in plan:
+        args += [str(closed), str(len(names)), *names]
+    return [shutil.which("unshare") or "unshare", "--mount", "--propagation", "private", "--",
+            "/bin/sh", "-c", _MOUNT_SCRIPT, "sh", shutil.which("mount") or "mount", shutil.which("umount") or "umount",
+            str(stage),
+            *args, "--", *rest]
 
 
 # ---------------------------------------------------------------- session
@@ -350,11 +482,16 @@ class SandboxSession:
         self._slot = _UidSlot() if is_root() else None
         self.uid = self._slot.uid if self._slot else os.getuid()
         self.path = Path(tempfile.mkdtemp(prefix="biocoder-sb-")).resolve()
+        self._stage: Path | None = None  # root's private staging point for a mount namespace
         if self._slot:
             os.chown(self.path, self.uid, self.uid)
         os.chmod(self.path, 0o700)
         if files:
-            self.write(files)
+            try:
+                self.write(files)
+            except BaseException:
+                self.close()  # a refused file name must not leak the run directory or the uid
+                raise
 
     def __enter__(self) -> "SandboxSession":
         return self
@@ -366,6 +503,9 @@ class SandboxSession:
         if self._slot:
             self._slot.release()
             self._slot = None
+        if self._stage:
+            _rmdir_quietly(self._stage)
+            self._stage = None
         shutil.rmtree(self.path, ignore_errors=True)
 
     def write(self, files: Mapping[str, str | bytes]) -> None:
@@ -477,17 +617,34 @@ class SandboxSession:
             if not network:
                 bw.append("--unshare-net")
             if self._slot:
-                bw += ["--", shutil.which("setpriv") or "setpriv", f"--reuid={self.uid}", f"--regid={self.uid}",
-                       "--clear-groups", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all"]
+                bw += ["--", *_setpriv_args(self.uid)]
             return [*prefix, *bw, "--", *cmd], popen_kw
         if self._slot:
-            if not _runnable_by(cmd[0], self.uid):
+            exe = os.path.join(self.path, cmd[0])  # cmd[0] relative: to the run directory
+            plan = _mountns_plan([exe, *readable], self.uid)
+            if plan and unshare_available() and _runnable_by(exe, self.uid, {closed for closed, _ in plan}):
+                return [*prefix, *self._mountns(plan, cmd)], popen_kw
+            if not _runnable_by(exe, self.uid):
                 raise SandboxError(
                     f"{cmd[0]} cannot be run by the unprivileged sandbox user (a parent directory such as "
-                    "/root is closed); install bubblewrap or use an interpreter outside it"
+                    "/root is closed); install bubblewrap, run where `unshare --mount` works (root with "
+                    "CAP_SYS_ADMIN) to expose it through a private mount namespace, or use an "
+                    "interpreter outside it"
                 )
             popen_kw.update(user=self.uid, group=self.uid, extra_groups=[])
         return [*prefix, *cmd], popen_kw
+
+    def _mountns(self, plan: list[tuple[Path, list[str]]], cmd: list[str]) -> list[str]:
+        """`cmd` as the sandbox uid in a private mount namespace where the closed directories
+        of `plan` show only the children on the way to what it needs, read-only."""
+        global _warned_mountns
+        if not _warned_mountns:
+            _warned_mountns = True
+            log.info("without bubblewrap, a private mount namespace (unshare --mount) exposes %s read-only "
+                     "to the unprivileged sandbox user", ", ".join(str(c / n) for c, names in plan for n in names))
+        if self._stage is None:
+            self._stage = Path(tempfile.mkdtemp(prefix="biocoder-sb-stage-"))  # root's, mode 0700
+        return _mountns_command(self._stage, plan, [*_setpriv_args(self.uid), "--", *cmd])
 
 
 def _rlimit_setter(limits: dict[str, int]):

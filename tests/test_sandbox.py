@@ -2,8 +2,12 @@
 rlimits only). Each test bounds its own damage: the fork bomb forks at most 1,884 times."""
 
 import os
+import shutil
 import socket
+import stat
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -21,10 +25,38 @@ ISOLATIONS = [
 ]
 
 
+def _mount_namespace_works() -> bool:
+    """As root: `unshare --mount` can mount here (checked directly, not through the sandbox)."""
+    if not sandbox.is_root():
+        return False
+    target = tempfile.mkdtemp(prefix="biocoder-test-unshare-")
+    try:
+        done = subprocess.run(["unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+                               'mount -t tmpfs none "$1"', "sh", target], capture_output=True, timeout=20)
+        return done.returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    finally:
+        os.rmdir(target)
+
+
+MOUNT_NS = _mount_namespace_works()
+
+
+def _closed_ancestor(path: str) -> Path | None:
+    """The first directory on the way to `path` (or its symlink target) that others cannot traverse."""
+    for p in (Path(os.path.realpath(Path(path).parent)) / Path(path).name, Path(path).resolve()):
+        for d in reversed(p.parents):
+            if not d.stat().st_mode & stat.S_IXOTH:
+                return d
+    return None
+
+
 def _python_for(isolation: str) -> str:
     """An interpreter the sandbox user can run. As root without bwrap, the sandbox user cannot
-    reach an interpreter under /root (pyenv), so fall back to the system one."""
-    if isolation == "bwrap" or not sandbox.is_root():
+    reach an interpreter under /root (pyenv) unless a mount namespace exposes it, so fall back
+    to the system one where `unshare --mount` does not work."""
+    if isolation == "bwrap" or not sandbox.is_root() or MOUNT_NS:
         return sys.executable
     for exe in (sys.executable, "/usr/bin/python3"):
         if os.path.exists(exe) and sandbox._runnable_by(exe, sandbox.UID_BASE):
@@ -234,8 +266,10 @@ def test_hostile_programs_in_parallel_leave_others_unaffected(iso):
 
 
 def test_file_names_cannot_escape():
+    before = set(Path(tempfile.gettempdir()).glob("biocoder-sb-*"))
     with pytest.raises(SandboxError):
         run_sandboxed(["true"], {"../escape.txt": "x"}, isolation="rlimits")
+    assert set(Path(tempfile.gettempdir()).glob("biocoder-sb-*")) == before  # run directory removed
 
 
 def test_bwrap_required_but_missing(monkeypatch):
@@ -266,3 +300,59 @@ def test_interpreter_from_a_virtualenv_under_tmp_runs(tmp_path):
     assert res.status == "ok", res.stderr
     assert res.stdout.strip() == str(env_dir)
     assert subprocess.run([python, "-c", "pass"]).returncode == 0
+
+
+needs_root_mount_ns = pytest.mark.skipif(
+    not (sandbox.is_root() and MOUNT_NS),
+    reason="needs root with a working `unshare --mount` (the mount-namespace path of the rlimits fallback)")
+
+
+@needs_root_mount_ns
+def test_rlimits_as_root_runs_a_program_under_a_closed_directory():
+    """Without bwrap, a program the sandbox uid cannot reach (its directory is 0700, like /root)
+    runs in a mount namespace that shows only what it needs there, read-only."""
+    closed = Path(tempfile.mkdtemp(prefix="biocoder-closed-"))
+    try:
+        assert stat.S_IMODE(closed.stat().st_mode) == 0o700
+        script = closed / "prog.sh"
+        script.write_text('#!/bin/sh\nd=$(dirname "$0")\nid -u\ncat "$d/data.txt"\n'
+                          'cat "$d/secret.txt" 2>/dev/null || echo "no secret"\n'
+                          'touch "$d/data.txt" 2>/dev/null || echo "read-only"\nls -A "$d"\n')
+        (closed / "data.txt").write_text("data beside it\n")
+        (closed / "secret.txt").write_text("secret\n")
+        os.chmod(script, 0o755)
+        os.chmod(closed / "data.txt", 0o666)
+        os.chmod(closed / "secret.txt", 0o644)
+        with sandbox.SandboxSession(isolation="rlimits") as session:
+            r = session.run([str(script)], readable=[str(closed / "data.txt")])
+            stage = getattr(session, "_stage", None)
+        assert r.status == "ok", r.stderr
+        assert r.isolation == "rlimits"
+        uid, *rest = r.stdout.splitlines()
+        assert int(uid) >= sandbox.UID_BASE
+        # the closed directory shows only what was bound back (the script and the file it reads)
+        assert rest == ["data beside it", "no secret", "read-only", "data.txt", "prog.sh"], r.stdout + r.stderr
+        # nothing leaked out of the namespace: the directory is intact here, the staging point gone
+        assert sorted(os.listdir(closed)) == ["data.txt", "prog.sh", "secret.txt"]
+        assert stage is not None and not stage.exists()
+    finally:
+        shutil.rmtree(closed)
+
+
+@needs_root_mount_ns
+def test_rlimits_as_root_runs_the_venv_interpreter_under_a_closed_directory():
+    closed = _closed_ancestor(sys.executable)
+    if closed is None:
+        pytest.skip(f"{sys.executable} is reachable by other users (no closed parent directory)")
+    r = run_sandboxed([sys.executable, "-c", "print(1)"], isolation="rlimits", timeout=20)
+    assert r.status == "ok", r.stderr
+    assert r.stdout == "1\n"
+
+
+@pytest.mark.skipif(not sandbox.is_root(), reason="the unprivileged sandbox uid exists only as root")
+def test_rlimits_as_root_without_mount_namespace_says_why(monkeypatch):
+    if _closed_ancestor(sys.executable) is None:
+        pytest.skip(f"{sys.executable} is reachable by other users (no closed parent directory)")
+    monkeypatch.setattr(sandbox, "_unshare_ok", False)  # as where `unshare --mount` cannot mount
+    with pytest.raises(SandboxError, match="unshare --mount"):
+        run_sandboxed([sys.executable, "-c", "print(1)"], isolation="rlimits")
