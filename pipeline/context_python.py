@@ -83,6 +83,9 @@ class FileCtx:
     # compiled context steps (see `_NameStep`), built on first use: part of the symbol index
     name_steps: dict[str, "_NameStep"] = field(default_factory=dict)
     stmt_steps: dict[int, "_StmtStep"] = field(default_factory=dict)
+    # closures of statements included into contexts of this file's functions (see `_home_closure`);
+    # kept while this file's records are made
+    home_closures: dict["_StmtStep", "_Closure"] = field(default_factory=dict)
 
     @property
     def package(self) -> str:
@@ -508,7 +511,7 @@ class _Closure:
     it does not touch (`ContextBuilder.merge`)."""
 
     __slots__ = ("mergeable", "done", "strict", "files", "imports", "pieces", "unresolved", "future",
-                 "needs_types", "n_items", "n_bytes", "namespaces", "module_chains", "forward")
+                 "needs_types", "n_items", "n_bytes", "namespaces", "module_chains", "forward", "home_names")
 
     def __init__(self, b: "ContextBuilder") -> None:
         # a bounded closure is not the whole closure, nor one with namespace members still to add
@@ -530,6 +533,12 @@ class _Closure:
         self.namespaces = b.namespaces
         self.module_chains = b.module_chains
         self.forward = list(b.forward)
+        # built with a home file: its names the closure reads or whose definitions it reaches (a
+        # function defining one of them itself would leave that out, or place what reads it after)
+        home = b.home
+        self.home_names = frozenset(
+            [x.name for x in b.done if isinstance(x, _NameStep) and x.file is home] +
+            [x.tname for x in b.done if isinstance(x, _NameStep) and x.tfile is home]) if home else frozenset()
 
 
 def _closure_of(index: RepoIndex, step: _StmtStep) -> _Closure:
@@ -544,6 +553,18 @@ def _closure(index: RepoIndex, step: _StmtStep) -> _Closure:
     b = ContextBuilder(index, None, None, set())  # no home file: nothing is left out
     b._include(step)
     return _Closure(b)
+
+
+def _home_closure(index: RepoIndex, home: FileCtx, step: _StmtStep) -> _Closure:
+    """The closure of a statement that draws on `home`, as contexts of `home`'s functions see
+    it (`home`'s unresolved names unqualified), for the functions that define none of the
+    home names it reaches; memoized on `home`."""
+    c = home.home_closures.get(step)
+    if c is None:
+        b = ContextBuilder(index, home, None, set())
+        b._include(step)
+        c = home.home_closures[step] = _Closure(b)
+    return c
 
 
 def _reaches(index: RepoIndex, df: FileCtx, name: str, home: FileCtx) -> bool:
@@ -794,7 +815,7 @@ class ContextBuilder:
                 self._include(stmt)
             if step.text:
                 self.pieces.append(step.text)
-        elif step.kind == _N_DEF and step.tfile is not self.home:
+        elif step.kind == _N_DEF and not (step.tfile is self.home and step.tname in self.defined):
             done.add(step)
             for st in step.stmts:
                 if st not in done and not self.merge(st):
@@ -830,7 +851,12 @@ class ContextBuilder:
         imports, which add nothing twice). Then `_include` would visit exactly the steps of the
         memo, in the same order."""
         c = _closure_of(self.index, step)
-        if not c.mergeable or self.truncated or cast(FileCtx, self.home).path in c.files \
+        home = cast(FileCtx, self.home)
+        if home.path in c.files:
+            c = _home_closure(self.index, home, step)
+            if not c.home_names.isdisjoint(self.defined):
+                return False
+        if not c.mergeable or self.truncated \
                 or self.n_items + c.n_items > MAX_CONTEXT_ITEMS or self.n_bytes + c.n_bytes > MAX_CONTEXT_BYTES \
                 or not self.done.isdisjoint(c.strict) or not self.namespaces.keys().isdisjoint(c.namespaces):
             return False
@@ -1557,6 +1583,7 @@ def extract_python_files(files: list[SourceFile], info, stats) -> Iterator[Funct
             occurrence: dict[str, int] = {}
             for fn in ctx.summary.functions:
                 yield resolver.record(ctx, fn, occurrence)
+            ctx.home_closures.clear()
     finally:
         for cache in (_SKELETONS, _SIG_NAMES, _SELF_CALLS, _DEDENTED, _HEADER_CHAINS, _BY_QUALNAME):
             cache.clear()
