@@ -508,7 +508,8 @@ class _StmtStep:
 
 class _Closure:
     """What including one statement into an empty context adds, for any function whose file
-    it does not touch (`ContextBuilder.merge`)."""
+    it does not touch; built for a home file, for that file's functions that define none of
+    its `home_names` (`ContextBuilder.merge`)."""
 
     __slots__ = ("mergeable", "done", "strict", "files", "imports", "pieces", "unresolved", "future",
                  "needs_types", "n_items", "n_bytes", "namespaces", "module_chains", "forward", "home_names")
@@ -798,8 +799,8 @@ class ContextBuilder:
     def require(self, f: FileCtx, name: str, chains: frozenset[tuple[str, ...]] = frozenset()) -> None:
         """`need`, called at the top level of a record, between closures that are complete: the
         statements of a definition in another file are merged from their memoized closures when
-        possible (see `merge`), which is how most of a context is made. (Definitions in the home
-        file are left to `_need`: their closures are seldom mergeable there.)"""
+        possible (see `merge`), which is how most of a context is made; those of the home file
+        too, unless the function defines the name itself."""
         if f is self.home and name in self.defined:
             return
         step = _name_step(self.index, f, name)
@@ -845,11 +846,12 @@ class ContextBuilder:
 
     def merge(self, step: _StmtStep) -> bool:
         """Add the memoized closure of a statement, if that gives what `_include` would: the
-        context is not bounded yet and stays within its bounds with it, the closure does not
-        touch the home file (where names the function defines itself are left out, unresolved
-        names are reported unqualified), and it shares no step with the context so far (except
-        imports, which add nothing twice). Then `_include` would visit exactly the steps of the
-        memo, in the same order."""
+        context is not bounded yet and stays within its bounds with it, and it shares no step
+        with the context so far (except imports, which add nothing twice). A closure touching
+        the home file (where names the function defines itself are left out and unresolved
+        names are reported unqualified) is taken from the home file's own memo
+        (`_home_closure`), unless it reaches a name the function defines. Then `_include` would
+        visit exactly the steps of the memo, in the same order."""
         c = _closure_of(self.index, step)
         home = cast(FileCtx, self.home)
         if home.path in c.files:
@@ -1595,6 +1597,7 @@ def extract_python_files(files: list[SourceFile], info, stats) -> Iterator[Funct
                 step.stmts = []
                 step.stmt = None
             ctx.name_steps.clear()
+            ctx.home_closures.clear()  # left filled when the consumer stopped early
             for st in ctx.stmt_steps.values():
                 st.eager = None
                 st.lazy = []
