@@ -492,7 +492,8 @@ class _NameStep:
 class _StmtStep:
     """`include_statement(file, i)`, compiled; `eager`/`lazy` are filled on first visit."""
 
-    __slots__ = ("file", "index", "text", "futures", "chains", "eager", "lazy", "closure", "forward")
+    __slots__ = ("file", "index", "text", "futures", "chains", "eager", "lazy", "closure", "forward", "needs",
+                 "needs_other", "stub")
 
     def __init__(self, file: FileCtx, index: int) -> None:
         self.file = file
@@ -504,6 +505,12 @@ class _StmtStep:
         self.lazy: list[_NameStep] = []
         self.closure: _Closure | None = None  # see `ContextBuilder.merge`, built on first use
         self.forward: list[_NameStep] = []  # names its string annotations read (see `ContextBuilder.text`)
+        # the statements binding what `eager` names (definitions, compound statements binding an
+        # external), and the same without this one: what the hold checks of `ContextBuilder._include`
+        # test against the statements being placed or held, as one set operation
+        self.needs: frozenset[_StmtStep] = frozenset()
+        self.needs_other: frozenset[_StmtStep] = frozenset()
+        self.stub = ""  # its placeholder past a context's bound (`ContextBuilder.stub`), made once
 
 
 class _Closure:
@@ -691,6 +698,8 @@ def _compile_stmt(index: RepoIndex, step: _StmtStep) -> None:
     elif isinstance(d, PyClass) and len(text) <= CLASS_FULL_MAX_BYTES:
         step.lazy += _body_import_steps(index, f, [f.summary.functions[j] for j in d.methods.values()])
     step.eager = _name_steps(index, f, refs)
+    step.needs = _bound_by(step.eager)
+    step.needs_other = step.needs - {step} if step in step.needs else step.needs
     if st.string_refs:
         step.forward = _name_steps(index, f, st.string_refs)
 
@@ -740,17 +749,16 @@ def _render_namespace(node: dict) -> str:
     return f"types.SimpleNamespace({items})"
 
 
-def _refers_to(refs: list[_NameStep], stmts: Collection[_StmtStep], but: _StmtStep | None = None) -> bool:
-    """Whether one of these references is to a name bound by one of these statements (other
-    than `but`). `stmts` is a set or dict where it can grow large: membership is tested here."""
+def _bound_by(refs: list[_NameStep]) -> frozenset[_StmtStep]:
+    """The statements binding what these references name: a definition's statements, the
+    compound statement binding an external name."""
+    out: set[_StmtStep] = set()
     for r in refs:
         if r.kind == _N_DEF:
-            for st in r.stmts:
-                if st in stmts and st is not but:
-                    return True
-        elif r.kind == _N_EXT_STMT and r.stmt in stmts and r.stmt is not but:
-            return True
-    return False
+            out.update(r.stmts)
+        elif r.kind == _N_EXT_STMT and r.stmt is not None:
+            out.add(r.stmt)
+    return frozenset(out)
 
 
 class ContextBuilder:
@@ -935,8 +943,9 @@ class ContextBuilder:
         if eager is None:
             _compile_stmt(self.index, step)
             eager = cast(list[_NameStep], step.eager)
-        if hold and (self.placing or self.held) and (_refers_to(eager, self.placing)
-                                                     or _refers_to(eager, self.held)):
+        needs = step.needs
+        if hold and (self.placing or self.held) and (not needs.isdisjoint(self.placing)
+                                                     or not self.held.keys().isdisjoint(needs)):
             # reached through what a statement being placed reads only when called, this one needs
             # that statement itself (`class SingleStats(Stats)` while `Stats` waits for what its
             # annotations name), or one held for that reason: it goes in once they are placed
@@ -947,7 +956,9 @@ class ContextBuilder:
         n_bytes = self.n_bytes + len(text)  # budget_ok(), inlined: this runs for every item of every context
         if self.n_items >= MAX_CONTEXT_ITEMS or n_bytes > MAX_CONTEXT_BYTES:
             self.truncated = True
-            self.pieces.append(self.stub(step.file, step.index))
+            if not step.stub:
+                step.stub = self.stub(step.file, step.index)
+            self.pieces.append(step.stub)
             return True
         self.n_items += 1
         self.n_bytes = n_bytes
@@ -956,7 +967,7 @@ class ContextBuilder:
         self.placing.add(step)
         self._visit(eager, step.chains, defined)
         self.placing.discard(step)
-        if hold and self.held and _refers_to(eager, self.held):  # what it needs was held meanwhile
+        if hold and self.held and not self.held.keys().isdisjoint(needs):  # what it needs was held meanwhile
             done.discard(step)
             self.held[step] = None
             self.n_items -= 1
@@ -965,7 +976,7 @@ class ContextBuilder:
                 self._place_held()
             return True
         if not self.deferring and (defined and any(r.name in defined for r in eager)
-                                   or self.after_steps and _refers_to(eager, self.after_steps)):
+                                   or self.after_steps and not needs.isdisjoint(self.after_steps)):
             # it runs the function's own definition, or what runs it: after the function
             self.after.append(text)
             self.after_steps.add(step)
@@ -985,7 +996,7 @@ class ContextBuilder:
         a cycle among them is broken at the first)."""
         held = self.held
         while held and not self.placing:
-            ready = (st for st in held if not _refers_to(cast(list, st.eager), held, but=st))
+            ready = (st for st in held if held.keys().isdisjoint(st.needs_other))
             first = next(ready, next(iter(held)))
             del held[first]
             self._include(first, hold=False)
@@ -1601,5 +1612,6 @@ def extract_python_files(files: list[SourceFile], info, stats) -> Iterator[Funct
             for st in ctx.stmt_steps.values():
                 st.eager = None
                 st.lazy = []
+                st.needs = st.needs_other = frozenset()
                 st.closure = None
             ctx.stmt_steps.clear()
