@@ -69,6 +69,7 @@ def count_tokens(code: str) -> int:
 
 
 _NOTHING: frozenset[str] = frozenset()
+_UNSEEN = object()  # a memo entry not made yet
 
 
 @dataclass(slots=True)
@@ -85,7 +86,7 @@ class FileCtx:
     stmt_steps: dict[int, "_StmtStep"] = field(default_factory=dict)
     # closures of statements included into contexts of this file's functions (see `_home_closure`);
     # kept while this file's records are made
-    home_closures: dict["_StmtStep", "_Closure"] = field(default_factory=dict)
+    home_closures: dict["_StmtStep", "_Closure | None"] = field(default_factory=dict)
 
     @property
     def package(self) -> str:
@@ -493,7 +494,7 @@ class _StmtStep:
     """`include_statement(file, i)`, compiled; `eager`/`lazy` are filled on first visit."""
 
     __slots__ = ("file", "index", "text", "futures", "chains", "eager", "lazy", "closure", "forward", "needs",
-                 "needs_other", "stub")
+                 "needs_other", "stub", "used")
 
     def __init__(self, file: FileCtx, index: int) -> None:
         self.file = file
@@ -511,6 +512,7 @@ class _StmtStep:
         self.needs: frozenset[_StmtStep] = frozenset()
         self.needs_other: frozenset[_StmtStep] = frozenset()
         self.stub = ""  # its placeholder past a context's bound (`ContextBuilder.stub`), made once
+        self.used = False  # merged or included by a record once (`ContextBuilder.merge`)
 
 
 class _Closure:
@@ -563,11 +565,14 @@ def _closure(index: RepoIndex, step: _StmtStep) -> _Closure:
     return _Closure(b)
 
 
-def _home_closure(index: RepoIndex, home: FileCtx, step: _StmtStep) -> _Closure:
+def _home_closure(index: RepoIndex, home: FileCtx, step: _StmtStep) -> _Closure | None:
     """The closure of a statement that draws on `home`, as contexts of `home`'s functions see
     it (`home`'s unresolved names unqualified), for the functions that define none of the
-    home names it reaches; memoized on `home`."""
-    c = home.home_closures.get(step)
+    home names it reaches; memoized on `home` from its second use (None on the first)."""
+    c = home.home_closures.get(step, _UNSEEN)
+    if c is _UNSEEN:
+        home.home_closures[step] = None
+        return None
     if c is None:
         b = ContextBuilder(index, home, None, set())
         b._include(step)
@@ -859,13 +864,22 @@ class ContextBuilder:
         the home file (where names the function defines itself are left out and unresolved
         names are reported unqualified) is taken from the home file's own memo
         (`_home_closure`), unless it reaches a name the function defines. Then `_include` would
-        visit exactly the steps of the memo, in the same order."""
-        c = _closure_of(self.index, step)
+        visit exactly the steps of the memo, in the same order.
+
+        A memo is made on a statement's second use: about half of them are used once, and
+        making one costs more than the `_include` it saves (False on the first use)."""
+        c = step.closure
+        if c is None:
+            if not step.used:
+                step.used = True
+                return False
+            c = step.closure = _closure(self.index, step)
         home = cast(FileCtx, self.home)
         if home.path in c.files:
-            c = _home_closure(self.index, home, step)
-            if not c.home_names.isdisjoint(self.defined):
+            hc = _home_closure(self.index, home, step)
+            if hc is None or not hc.home_names.isdisjoint(self.defined):
                 return False
+            c = hc
         if not c.mergeable or self.truncated \
                 or self.n_items + c.n_items > MAX_CONTEXT_ITEMS or self.n_bytes + c.n_bytes > MAX_CONTEXT_BYTES \
                 or not self.done.isdisjoint(c.strict) or not self.namespaces.keys().isdisjoint(c.namespaces):
