@@ -20,6 +20,7 @@ and imports in first-use order.
 from __future__ import annotations
 
 import builtins
+import heapq
 import re
 import sys
 from dataclasses import dataclass, field
@@ -37,6 +38,10 @@ from pipeline.records import (
 MAX_CONTEXT_ITEMS = 40  # definitions (globals, callees) in one context
 MAX_CONTEXT_BYTES = 60_000
 CLASS_FULL_MAX_BYTES = 6_000  # a callee class bigger than this is given as a skeleton
+# A statement's closure is memoized (`ContextBuilder.merge`) once it was included this many times
+# without: about half are used once, and making a memo costs more than the include it saves.
+# Any value gives the same records (tests check 0 and "never").
+MEMO_AFTER_USES = 1
 
 STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__package__",
@@ -69,7 +74,6 @@ def count_tokens(code: str) -> int:
 
 
 _NOTHING: frozenset[str] = frozenset()
-_UNSEEN = object()  # a memo entry not made yet
 
 
 @dataclass(slots=True)
@@ -86,7 +90,7 @@ class FileCtx:
     stmt_steps: dict[int, "_StmtStep"] = field(default_factory=dict)
     # closures of statements included into contexts of this file's functions (see `_home_closure`);
     # kept while this file's records are made
-    home_closures: dict["_StmtStep", "_Closure | None"] = field(default_factory=dict)
+    home_closures: dict["_StmtStep", "_Closure | int"] = field(default_factory=dict)  # or: uses so far
 
     @property
     def package(self) -> str:
@@ -494,7 +498,7 @@ class _StmtStep:
     """`include_statement(file, i)`, compiled; `eager`/`lazy` are filled on first visit."""
 
     __slots__ = ("file", "index", "text", "futures", "chains", "eager", "lazy", "closure", "forward", "needs",
-                 "needs_other", "stub", "used")
+                 "needs_other", "stub", "uses")
 
     def __init__(self, file: FileCtx, index: int) -> None:
         self.file = file
@@ -512,7 +516,7 @@ class _StmtStep:
         self.needs: frozenset[_StmtStep] = frozenset()
         self.needs_other: frozenset[_StmtStep] = frozenset()
         self.stub = ""  # its placeholder past a context's bound (`ContextBuilder.stub`), made once
-        self.used = False  # merged or included by a record once (`ContextBuilder.merge`)
+        self.uses = 0  # times included by records before its closure was memoized (`ContextBuilder.merge`)
 
 
 class _Closure:
@@ -568,12 +572,12 @@ def _closure(index: RepoIndex, step: _StmtStep) -> _Closure:
 def _home_closure(index: RepoIndex, home: FileCtx, step: _StmtStep) -> _Closure | None:
     """The closure of a statement that draws on `home`, as contexts of `home`'s functions see
     it (`home`'s unresolved names unqualified), for the functions that define none of the
-    home names it reaches; memoized on `home` from its second use (None on the first)."""
-    c = home.home_closures.get(step, _UNSEEN)
-    if c is _UNSEEN:
-        home.home_closures[step] = None
-        return None
-    if c is None:
+    home names it reaches; memoized on `home` once used `MEMO_AFTER_USES` times (None before)."""
+    c = home.home_closures.get(step, 0)
+    if isinstance(c, int):
+        if c < MEMO_AFTER_USES:
+            home.home_closures[step] = c + 1
+            return None
         b = ContextBuilder(index, home, None, set())
         b._include(step)
         c = home.home_closures[step] = _Closure(b)
@@ -864,14 +868,12 @@ class ContextBuilder:
         the home file (where names the function defines itself are left out and unresolved
         names are reported unqualified) is taken from the home file's own memo
         (`_home_closure`), unless it reaches a name the function defines. Then `_include` would
-        visit exactly the steps of the memo, in the same order.
-
-        A memo is made on a statement's second use: about half of them are used once, and
-        making one costs more than the `_include` it saves (False on the first use)."""
+        visit exactly the steps of the memo, in the same order. False, and no memo made, while the
+        statement was used fewer than `MEMO_AFTER_USES` times."""
         c = step.closure
         if c is None:
-            if not step.used:
-                step.used = True
+            if step.uses < MEMO_AFTER_USES:
+                step.uses += 1
                 return False
             c = step.closure = _closure(self.index, step)
         home = cast(FileCtx, self.home)
@@ -1010,10 +1012,50 @@ class ContextBuilder:
         a cycle among them is broken at the first)."""
         held = self.held
         while held and not self.placing:
+            if self.n_items >= MAX_CONTEXT_ITEMS:
+                self._stub_held()
+                return
             ready = (st for st in held if held.keys().isdisjoint(st.needs_other))
             first = next(ready, next(iter(held)))
             del held[first]
             self._include(first, hold=False)
+
+    def _stub_held(self) -> None:
+        """`_place_held` past the item bound, where each statement placed is a stub that reads
+        nothing, so placing one holds nothing new: the same order (the first held statement that
+        needs no other held one, else the first) computed at once, not by a scan per statement
+        (quadratic: contexts past the bound hold dozens)."""
+        held = self.held
+        order = list(held)
+        held.clear()
+        at = {st: i for i, st in enumerate(order)}
+        waiting_on = [0] * len(order)  # held statements each one needs
+        needed_by: list[list[int]] = [[] for _ in order]
+        for i, st in enumerate(order):
+            for other in st.needs_other:
+                j = at.get(other)
+                if j is not None:
+                    waiting_on[i] += 1
+                    needed_by[j].append(i)
+        ready = [i for i, n in enumerate(waiting_on) if n == 0]
+        heapq.heapify(ready)
+        placed = [False] * len(order)
+        first_left = 0
+        for _ in order:
+            while ready and placed[ready[0]]:
+                heapq.heappop(ready)
+            if ready:
+                i = heapq.heappop(ready)
+            else:  # a cycle: broken at the first statement left
+                while placed[first_left]:
+                    first_left += 1
+                i = first_left
+            placed[i] = True
+            for j in needed_by[i]:
+                waiting_on[j] -= 1
+                if waiting_on[j] == 0 and not placed[j]:
+                    heapq.heappush(ready, j)
+            self._include(order[i], hold=False)
 
     def _visit(self, refs: list[_NameStep], chains: frozenset[tuple[str, ...]],
                defined: set[str] | frozenset[str]) -> None:

@@ -879,3 +879,88 @@ def test_an_attribute_chained_with_a_local_reads_that_local(tmp_path):
     assert "self.choices = None" in rec.context_code and "choices = tuple" not in rec.context_code
     assert undefined(insert(rec, "    ")) == []
     assert scope["Choices"]().choices is None  # the constructor runs (before: NameError)
+
+
+def _held_back_repo(tmp_path) -> None:
+    """Groups of classes shaped like cutadapt's adapters (classes reached through a method body
+    need one still being placed, so they are held back, one of them before a class it needs),
+    several groups per context: past a small item bound, held statements become stubs."""
+    groups = []
+    for i in range(6):
+        groups.append(
+            f"class Statistics{i}:\n    def front_only(self):\n"
+            f"        return Linked{i}(), Combined{i}(), Single{i}()\n\n\n"
+            f"class Front{i}(Statistics{i}):\n    pass\n\n\n"
+            f"class Linked{i}(Front{i}):\n    pass\n\n\n"
+            # held before the class it derives from: stubbed after it
+            f"class Combined{i}(Single{i}, Front{i}):\n    pass\n\n\n"
+            f"class Single{i}(Front{i}):\n    pass\n\n\n"
+            f"class Adapter{i}:\n"
+            f"    def front(self) -> Front{i}:\n        return Front{i}()\n\n"
+            f"    def linked(self) -> Linked{i}:\n        return Linked{i}()\n")
+    names = ", ".join(f"Adapter{i}" for i in range(6))
+    _write(tmp_path, {
+        "trim/__init__.py": "",
+        "trim/adapters.py": "\n\n".join(groups),
+        "trim/report.py": f"from trim.adapters import {names}\n\n\n"
+                          f"def collect():\n    return [a().linked() for a in ({names})]\n\n\n"
+                          f"def first_two():\n    return Adapter0().front(), Adapter1().linked()\n\n\n"
+                          f"def last():\n    return Adapter5().linked()\n",
+    })
+
+
+@pytest.mark.parametrize("max_items", [3, 5, 40])
+def test_memo_timing_and_stubbing_held_statements_do_not_change_records(tmp_path, monkeypatch, max_items):
+    """Memoized closures are merged only where including the statement gives the same pieces,
+    and past the item bound held statements are stubbed in one pass (`_stub_held`) in the order
+    the placing loop gives. So records are the same whether memos are made at once, after one
+    use (the default) or never, and with the placing loop alone."""
+    from pipeline import context_python as cp
+
+    _held_back_repo(tmp_path)
+    monkeypatch.setattr(cp, "MAX_CONTEXT_ITEMS", max_items)
+    calls = collections.Counter()
+    stub_held, merge = cp.ContextBuilder._stub_held, cp.ContextBuilder.merge
+
+    def counted_stub_held(self):
+        calls["stub_held"] += 1
+        calls["held"] += len(self.held)
+        stub_held(self)
+
+    def counted_merge(self, step):
+        merged = merge(self, step)
+        calls["merged"] += merged
+        return merged
+
+    monkeypatch.setattr(cp.ContextBuilder, "_stub_held", counted_stub_held)
+    monkeypatch.setattr(cp.ContextBuilder, "merge", counted_merge)
+
+    def records() -> list[FunctionRecord]:
+        return extract_repo(tmp_path, repo="bio/trim", commit="c0ffee", languages=("python",))[0]
+
+    default = records()
+    assert any(r.context_truncated for r in default) == (max_items < 40)
+    if max_items == 3:
+        assert calls["stub_held"] and calls["held"] > calls["stub_held"]  # several held at once
+        code = next(r.context_code for r in default if r.name == "last")
+        # `Combined5` was held first, but needs `Single5`
+        assert code.index("class Single5:\n    pass") < code.index("class Combined5:\n    pass")
+    calls.clear()
+    monkeypatch.setattr(cp, "MEMO_AFTER_USES", 0)
+    assert records() == default
+    assert (calls["merged"] > 0) == (max_items == 40)  # truncated closures are never merged
+    monkeypatch.setattr(cp, "MEMO_AFTER_USES", 10 ** 9)
+    calls.clear()
+    assert records() == default
+    assert calls["merged"] == 0
+
+    def placing_loop_only(self):  # `_place_held` before `_stub_held`: one scan per statement placed
+        held = self.held
+        while held:
+            first = next((st for st in held if held.keys().isdisjoint(st.needs_other)), next(iter(held)))
+            del held[first]
+            self._include(first, hold=False)
+
+    monkeypatch.setattr(cp.ContextBuilder, "_stub_held", placing_loop_only)
+    monkeypatch.setattr(cp, "MEMO_AFTER_USES", 1)
+    assert records() == default
