@@ -18,6 +18,11 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
+/* tree-sitter internals (src/ of the same release): the walk reads subtrees directly */
+#include "language.h"
+#include "subtree.h"
+#include "tree.h"
+
 #if !defined(PYSCAN_TREE_SITTER_VERSION) || !defined(PYSCAN_SOURCE_SHA256)
 #error "build with setup.py: it defines PYSCAN_TREE_SITTER_VERSION and PYSCAN_SOURCE_SHA256"
 #endif
@@ -181,81 +186,76 @@ typedef struct {
     TSFieldId fld;
 } Frame;
 
-/* scan(root: Node, data: bytes) -> (walk_pos, selfattr_pos, py2_literal, ids)
- * walk_pos / selfattr_pos: start bytes of the @walk / @selfattr captures of _QUERY_SRC;
- * py2_literal: a Python 2 integer or string literal is in the tree;
- * ids: every identifier in byte order, packed as uint32 (start, end, role) triples, where
- * role is the highest role of the identifiers starting at that byte. */
-static PyObject *scan(PyObject *self, PyObject *args) {
-    PyObject *node_obj;
-    Py_buffer buf;
-    if (!PyArg_ParseTuple(args, "Oy*", &node_obj, &buf)) return NULL;
-    PyObject *result = NULL;
-    U32s walk = {0}, selfattr = {0}, ids = {0};
-    Frame *stack = NULL;
-    size_t stack_cap = 0;
-    TSTreeCursor cursor;
-    int have_cursor = 0;
+/* What scan collects while it walks the tree (in the walk's order, which is byte order). */
+typedef struct {
+    U32s walk, selfattr, ids;
+    const unsigned char *data;
+    size_t n_data;
+    int py2;
+} Scan;
 
-    if (strcmp(Py_TYPE(node_obj)->tp_name, "tree_sitter.Node") != 0) {
-        PyErr_SetString(PyExc_TypeError, "pyscan.scan: expected a tree_sitter.Node");
-        goto done;
+/* Whether `visit` needs the field id of a node of symbol `s` (it is 0 for the others). */
+static inline int needs_field(TSSymbol s) {
+    return s == G.identifier || s == G.attribute || s == G.pattern_list || s == G.tuple_pattern ||
+           s == G.list_pattern;
+}
+
+/* One visible node of the walk: its symbol (alias applied, as ts_node_symbol), bytes, field id
+ * (ts_tree_cursor_current_field_id; 0 unless needs_field) and its visible ancestors
+ * (stack[0..depth-1], the parent last). Returns -1 when out of memory. */
+static inline int visit(Scan *sc, const Frame *stack, size_t depth, TSSymbol s, uint32_t start, uint32_t end,
+                        TSFieldId fld) {
+    TSSymbol parent = depth >= 1 ? stack[depth - 1].sym : 0;
+    if (end == 0) {
+        /* a zero-width node at the start of the file, such as the `MISSING identifier`
+           error recovery puts before a leading `,`: the query captures none (measured;
+           elsewhere it captures zero-width nodes), so neither does this pass */
+    } else if (s == G.identifier) {
+        TSSymbol grand = depth >= 2 ? stack[depth - 2].sym : 0;
+        if (push(&sc->ids, start) || push(&sc->ids, end) || push(&sc->ids, (uint32_t)role_of(parent, fld, grand)))
+            return -1;
+    } else if (s == G.attribute) {
+        /* `self.x = …` and the like: an attribute on the left of an assignment, or in a
+           pattern there */
+        int target = ((parent == G.assignment || parent == G.augmented_assignment) && fld == G.f_left) ||
+                     ((parent == G.pattern_list || parent == G.tuple_pattern || parent == G.list_pattern) &&
+                      depth >= 2 && stack[depth - 2].sym == G.assignment && stack[depth - 1].fld == G.f_left);
+        if (target && push(&sc->selfattr, start)) return -1;
+    } else if (s == G.function_definition || s == G.class_definition || s == G.import_statement ||
+               s == G.import_from_statement || s == G.future_import_statement || s == G.print_statement ||
+               s == G.exec_statement || s == G.except_clause || s == SYM_ERROR) {
+        if (push(&sc->walk, start)) return -1;
+    } else if (!sc->py2 && s == G.integer) {
+        if (end <= sc->n_data && end > start) sc->py2 = py2_integer(sc->data + start, end - start);
+    } else if (!sc->py2 && s == G.string_start) {
+        if (start < sc->n_data) sc->py2 = py2_string_start(sc->data + start, sc->n_data - start);
     }
-    TSNode root = ((PyTSNode *)node_obj)->node;
-    if (load_grammar(ts_node_language(root)) < 0) goto done;
-    const unsigned char *data = buf.buf;
-    size_t n_data = (size_t)buf.len;
-    int py2 = 0;
+    return 0;
+}
 
-    cursor = ts_tree_cursor_new(root);
-    have_cursor = 1;
-    size_t depth = 0;
+static int grow(void **v, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) return 0;
+    size_t n = *cap ? *cap : 256;
+    while (n < need) n *= 2;
+    void *p = PyMem_Realloc(*v, n * size);
+    if (p == NULL) return -1;
+    *v = p;
+    *cap = n;
+    return 0;
+}
+
+/* The walk with the public TSTreeCursor API. */
+static int walk_cursor(Scan *sc, TSNode root) {
+    Frame *stack = NULL;
+    size_t stack_cap = 0, depth = 0;
+    int rc = -1;
+    TSTreeCursor cursor = ts_tree_cursor_new(root);
     for (;;) {
-        if (depth >= stack_cap) {
-            size_t cap = stack_cap ? stack_cap * 2 : 256;
-            Frame *s = PyMem_Realloc(stack, cap * sizeof(Frame));
-            if (s == NULL) {
-                PyErr_NoMemory();
-                goto done;
-            }
-            stack = s;
-            stack_cap = cap;
-        }
+        if (grow((void **)&stack, &stack_cap, depth + 1, sizeof(Frame))) goto done;
         TSNode n = ts_tree_cursor_current_node(&cursor);
         TSSymbol s = ts_node_symbol(n);
-        TSFieldId fld = 0;
-        TSSymbol parent = depth >= 1 ? stack[depth - 1].sym : 0;
-        if (ts_node_end_byte(n) == 0) {
-            /* a zero-width node at the start of the file, such as the `MISSING identifier`
-               error recovery puts before a leading `,`: the query captures none (measured;
-               elsewhere it captures zero-width nodes), so neither does this pass */
-        } else if (s == G.identifier) {
-            fld = ts_tree_cursor_current_field_id(&cursor);
-            TSSymbol grand = depth >= 2 ? stack[depth - 2].sym : 0;
-            if (push(&ids, ts_node_start_byte(n)) || push(&ids, ts_node_end_byte(n)) ||
-                push(&ids, (uint32_t)role_of(parent, fld, grand)))
-                goto nomem;
-        } else if (s == G.attribute) {
-            fld = ts_tree_cursor_current_field_id(&cursor);
-            /* `self.x = …` and the like: an attribute on the left of an assignment, or in a
-               pattern there */
-            int target = ((parent == G.assignment || parent == G.augmented_assignment) && fld == G.f_left) ||
-                         ((parent == G.pattern_list || parent == G.tuple_pattern || parent == G.list_pattern) &&
-                          depth >= 2 && stack[depth - 2].sym == G.assignment && stack[depth - 1].fld == G.f_left);
-            if (target && push(&selfattr, ts_node_start_byte(n))) goto nomem;
-        } else if (s == G.pattern_list || s == G.tuple_pattern || s == G.list_pattern) {
-            fld = ts_tree_cursor_current_field_id(&cursor);
-        } else if (s == G.function_definition || s == G.class_definition || s == G.import_statement ||
-                   s == G.import_from_statement || s == G.future_import_statement || s == G.print_statement ||
-                   s == G.exec_statement || s == G.except_clause || s == SYM_ERROR) {
-            if (push(&walk, ts_node_start_byte(n))) goto nomem;
-        } else if (!py2 && s == G.integer) {
-            uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
-            if (b <= n_data && b > a) py2 = py2_integer(data + a, b - a);
-        } else if (!py2 && s == G.string_start) {
-            uint32_t a = ts_node_start_byte(n);
-            if (a < n_data) py2 = py2_string_start(data + a, n_data - a);
-        }
+        TSFieldId fld = needs_field(s) ? ts_tree_cursor_current_field_id(&cursor) : 0;
+        if (visit(sc, stack, depth, s, ts_node_start_byte(n), ts_node_end_byte(n), fld)) goto done;
         stack[depth].sym = s;
         stack[depth].fld = fld;
         if (ts_tree_cursor_goto_first_child(&cursor)) {
@@ -263,13 +263,170 @@ static PyObject *scan(PyObject *self, PyObject *args) {
             continue;
         }
         while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
-            if (!ts_tree_cursor_goto_parent(&cursor)) goto walked;
+            if (!ts_tree_cursor_goto_parent(&cursor)) {
+                rc = 0;
+                goto done;
+            }
             depth--;
         }
     }
-walked:;
+done:
+    ts_tree_cursor_delete(&cursor);
+    PyMem_Free(stack);
+    return rc;
+}
+
+/* A subtree whose children the direct walk is going through. */
+typedef struct {
+    const Subtree *child;        /* the next child */
+    const Subtree *end;          /* past the last child */
+    const TSSymbol *aliases;     /* the alias sequence of the subtree's production, or NULL */
+    const TSFieldMapEntry *fields, *fields_end; /* the field map of that production */
+    uint32_t pos;                /* the start byte of the next child, less its padding (modulo 2^32) */
+    uint32_t structural;         /* structural index of the next child (extras are not counted) */
+    TSFieldId inherited;         /* the field id of a visible child that its own production lacks */
+    uint8_t visible;             /* the subtree is a visible node */
+} Level;
+
+/* ts_language_public_symbol (language.c), inlined */
+static inline TSSymbol public_symbol(const TSLanguage *lang, TSSymbol s) {
+    return s == ts_builtin_sym_error ? s : lang->public_symbol_map[s];
+}
+
+static inline TSFieldId field_at(const Level *l, uint32_t structural) {
+    for (const TSFieldMapEntry *m = l->fields; m < l->fields_end; m++)
+        if (!m->inherited && m->child_index == structural) return m->field_id;
+    return 0;
+}
+
+/* The walk over tree-sitter's subtrees (tree_cursor.c, done directly): it visits the nodes
+ * the cursor walk visits, in the same order and with the same symbols, bytes and field ids.
+ * A child is a visible node when its subtree is visible or its parent's production aliases it
+ * (extras are never aliased); the walk goes through the children of the other (hidden)
+ * subtrees that have visible children, as if they were children of the visible parent. A
+ * node's field id is that of its structural index in its parent's production; when there is
+ * none and the parent is hidden (and not an extra), that of the parent in its own parent, up
+ * to the first visible ancestor; an extra has none. */
+static int walk_subtrees(Scan *sc, TSNode root) {
+    const TSLanguage *lang = root.tree->language;
+    Frame *stack = NULL;
+    Level *levels = NULL;
+    size_t stack_cap = 0, levels_cap = 0, depth = 0, top = 0;
+    int rc = -1;
+
+    const Subtree *rs = (const Subtree *)root.id;
+    TSSymbol rsym = root.context[3] ? (TSSymbol)root.context[3] : ts_subtree_symbol(*rs);
+    uint32_t rstart = root.context[0];
+    if (grow((void **)&stack, &stack_cap, 1, sizeof(Frame)) || grow((void **)&levels, &levels_cap, 1, sizeof(Level)))
+        goto done;
+    rsym = public_symbol(lang, rsym);
+    TSFieldId rfld = 0;
+    if (visit(sc, stack, 0, rsym, rstart, rstart + ts_subtree_size(*rs).bytes, rfld)) goto done;
+    if (ts_subtree_visible_child_count(*rs) == 0) {
+        rc = 0;
+        goto done;
+    }
+    stack[0] = (Frame){rsym, rfld};
+    depth = 1;
+    Subtree parent = *rs;
+    uint32_t pos = rstart;
+    TSFieldId inherited = 0;
+    uint8_t visible = 1;
+    for (;;) { /* push `parent`, then walk until a child to enter is found */
+        if (grow((void **)&levels, &levels_cap, top + 1, sizeof(Level))) goto done;
+        Level *l = &levels[top++];
+        uint16_t prod = parent.ptr->production_id;
+        l->child = ts_subtree_children(parent);
+        l->end = l->child + parent.ptr->child_count;
+        l->aliases = ts_language_alias_sequence(lang, prod);
+        ts_language_field_map(lang, prod, &l->fields, &l->fields_end);
+        /* the first child starts where its parent does: its padding is the parent's */
+        l->pos = pos - ts_subtree_padding(*l->child).bytes;
+        l->structural = 0;
+        l->inherited = inherited;
+        l->visible = visible;
+        for (;;) {
+            if (l->child == l->end) {
+                depth -= l->visible;
+                if (--top == 0) {
+                    rc = 0;
+                    goto done;
+                }
+                l = &levels[top - 1];
+                continue;
+            }
+            Subtree c = *l->child++;
+            uint32_t start = l->pos + ts_subtree_padding(c).bytes;
+            uint32_t end = start + ts_subtree_size(c).bytes;
+            l->pos = end;
+            int extra = ts_subtree_extra(c);
+            uint32_t structural = l->structural;
+            TSSymbol alias = 0;
+            if (!extra) {
+                if (l->aliases) alias = l->aliases[structural];
+                l->structural++;
+            }
+            int has_children = ts_subtree_visible_child_count(c) > 0;
+            if (alias || ts_subtree_visible(c)) {
+                TSSymbol s = public_symbol(lang, alias ? alias : ts_subtree_symbol(c));
+                TSFieldId fld = 0;
+                if (!extra && needs_field(s)) {
+                    fld = field_at(l, structural);
+                    if (!fld) fld = l->inherited;
+                }
+                if (grow((void **)&stack, &stack_cap, depth + 1, sizeof(Frame))) goto done;
+                if (visit(sc, stack, depth, s, start, end, fld)) goto done;
+                if (has_children) {
+                    stack[depth++] = (Frame){s, fld};
+                    parent = c;
+                    pos = start;
+                    inherited = 0; /* the walk up for a field stops at a visible node */
+                    visible = 1;
+                    break;
+                }
+            } else if (has_children) {
+                parent = c;
+                pos = start;
+                inherited = extra ? 0 : field_at(l, structural);
+                if (!extra && !inherited) inherited = l->inherited;
+                visible = 0;
+                break;
+            }
+        }
+    }
+done:
+    PyMem_Free(stack);
+    PyMem_Free(levels);
+    return rc;
+}
+
+/* scan(root: Node, data: bytes) -> (walk_pos, selfattr_pos, py2_literal, ids)
+ * walk_pos / selfattr_pos: start bytes of the @walk / @selfattr captures of _QUERY_SRC;
+ * py2_literal: a Python 2 integer or string literal is in the tree;
+ * ids: every identifier in byte order, packed as uint32 (start, end, role) triples, where
+ * role is the highest role of the identifiers starting at that byte. */
+static PyObject *scan_with(PyObject *args, int (*walk)(Scan *, TSNode)) {
+    PyObject *node_obj;
+    Py_buffer buf;
+    if (!PyArg_ParseTuple(args, "Oy*", &node_obj, &buf)) return NULL;
+    PyObject *result = NULL;
+    Scan sc = {0};
+
+    if (strcmp(Py_TYPE(node_obj)->tp_name, "tree_sitter.Node") != 0) {
+        PyErr_SetString(PyExc_TypeError, "pyscan.scan: expected a tree_sitter.Node");
+        goto done;
+    }
+    TSNode root = ((PyTSNode *)node_obj)->node;
+    if (load_grammar(ts_node_language(root)) < 0) goto done;
+    sc.data = buf.buf;
+    sc.n_data = (size_t)buf.len;
+    if (walk(&sc, root) < 0) {
+        PyErr_NoMemory();
+        goto done;
+    }
     /* leaves come in byte order; zero-width (missing) identifiers may share a start with
        another: each identifier of a start gets the highest role among them */
+    U32s ids = sc.ids;
     size_t n_ids = ids.n / 3;
     for (size_t i = 1; i < n_ids; i++) {
         if (ids.v[3 * i] < ids.v[3 * (i - 1)]) {
@@ -288,25 +445,24 @@ walked:;
         i = j;
     }
     {
-        PyObject *w = u32_list(&walk), *sa = u32_list(&selfattr);
+        PyObject *w = u32_list(&sc.walk), *sa = u32_list(&sc.selfattr);
         PyObject *packed = PyBytes_FromStringAndSize((const char *)ids.v, (Py_ssize_t)(ids.n * sizeof(uint32_t)));
-        if (w && sa && packed) result = Py_BuildValue("(OOOO)", w, sa, py2 ? Py_True : Py_False, packed);
+        if (w && sa && packed) result = Py_BuildValue("(OOOO)", w, sa, sc.py2 ? Py_True : Py_False, packed);
         Py_XDECREF(w);
         Py_XDECREF(sa);
         Py_XDECREF(packed);
     }
-    goto done;
-nomem:
-    PyErr_NoMemory();
 done:
-    if (have_cursor) ts_tree_cursor_delete(&cursor);
-    PyMem_Free(stack);
-    PyMem_Free(walk.v);
-    PyMem_Free(selfattr.v);
-    PyMem_Free(ids.v);
+    PyMem_Free(sc.walk.v);
+    PyMem_Free(sc.selfattr.v);
+    PyMem_Free(sc.ids.v);
     PyBuffer_Release(&buf);
     return result;
 }
+
+static PyObject *scan(PyObject *self, PyObject *args) { return scan_with(args, walk_subtrees); }
+
+static PyObject *scan_cursor(PyObject *self, PyObject *args) { return scan_with(args, walk_cursor); }
 
 /* ------------------------------------------------------------------ sweep */
 
@@ -531,6 +687,7 @@ static PyObject *count_ascii_tokens(PyObject *self, PyObject *arg) {
 
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS, "scan(root, data) -> (walk_pos, selfattr_pos, py2_literal, ids)"},
+    {"scan_cursor", scan_cursor, METH_VARARGS, "scan with the TSTreeCursor walk (a test oracle)"},
     {"sweep", sweep, METH_VARARGS, "sweep(ids, data, scopes, imports) -> (load_pos, load_names, bind_pos, bind_names)"},
     {"count_ascii_tokens", count_ascii_tokens, METH_O, "count_ascii_tokens(code) -> int | None"},
     {NULL, NULL, 0, NULL},
