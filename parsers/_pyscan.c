@@ -1,15 +1,17 @@
-/* The identifier pass of parsers/python.py, in C: one cursor walk over a py-tree-sitter tree
+/* The identifier pass of parsers/python.py, in C: one walk over a py-tree-sitter tree
  * and one sweep of its identifiers over the scopes the Python statement walk found; and the
  * token count of pipeline/context_python.count_tokens for ASCII code.
  *
  * It computes exactly what the pure-Python path does with `_QUERY` (a tree-sitter query) and
  * `_Walker._sweep`; tests/test_python_native.py checks the two agree. The Python path creates a
  * Node object for each of ~300k captures of a 5 MB repository and walks them in Python; here
- * the same walk reads the tree through the tree-sitter C API and makes only the name strings.
+ * the same walk reads the tree's subtrees in C and makes only the name strings.
  *
  * The tree comes from py-tree-sitter: `scan` reads the TSNode inside its Node object, and this
  * module is compiled against the C core of that same tree-sitter release (setup.py), so both
- * read the tree's memory the same way. `TREE_SITTER_VERSION` names that release; Python uses
+ * read the tree's memory the same way. `scan` walks tree-sitter's internal subtrees directly
+ * (walk_subtrees, as tree_cursor.c does, a quarter of the instructions of a TSTreeCursor walk);
+ * `scan_cursor` does the same with the public cursor API, as the tests' oracle for it. `TREE_SITTER_VERSION` names that release; Python uses
  * this module only when the installed tree-sitter is that release.
  */
 #define PY_SSIZE_T_CLEAN
@@ -50,6 +52,8 @@ typedef struct {
         import_statement, import_from_statement, future_import_statement, print_statement,
         exec_statement, except_clause, string_start;
     TSFieldId f_attribute, f_name, f_left;
+    uint8_t *kind; /* kind_of(the public symbol of s) for every symbol s of the language */
+    uint32_t n_kind;
 } Grammar;
 
 static Grammar G;
@@ -72,9 +76,38 @@ static int field(const char *name, TSFieldId *out) {
     return 0;
 }
 
+/* what `visit` does with a node, by its (public) symbol */
+enum { K_OTHER = 0, K_IDENTIFIER, K_ATTRIBUTE, K_PATTERN, K_WALK, K_INTEGER, K_STRING_START };
+
+static uint8_t kind_of(TSSymbol s) {
+    if (s == G.identifier) return K_IDENTIFIER;
+    if (s == G.attribute) return K_ATTRIBUTE;
+    if (s == G.pattern_list || s == G.tuple_pattern || s == G.list_pattern) return K_PATTERN;
+    if (s == G.function_definition || s == G.class_definition || s == G.import_statement ||
+        s == G.import_from_statement || s == G.future_import_statement || s == G.print_statement ||
+        s == G.exec_statement || s == G.except_clause || s == SYM_ERROR)
+        return K_WALK;
+    if (s == G.integer) return K_INTEGER;
+    if (s == G.string_start) return K_STRING_START;
+    return K_OTHER;
+}
+
+/* ts_language_public_symbol (language.c), inlined */
+static inline TSSymbol public_symbol(const TSLanguage *lang, TSSymbol s) {
+    return s == ts_builtin_sym_error ? s : lang->public_symbol_map[s];
+}
+
+/* the kind of a node whose symbol, before the public symbol map, is `s` */
+static inline uint8_t kind_of_raw(TSSymbol s) {
+    return s < G.n_kind ? G.kind[s] : kind_of(public_symbol(G.lang, s));
+}
+
 static int load_grammar(const TSLanguage *lang) {
     if (G.lang == lang) return 0;
     G.lang = lang;
+    PyMem_Free(G.kind);
+    G.kind = NULL;
+    G.n_kind = 0;
     if (sym("identifier", &G.identifier) || sym("attribute", &G.attribute) ||
         sym("keyword_argument", &G.keyword_argument) || sym("function_definition", &G.function_definition) ||
         sym("class_definition", &G.class_definition) || sym("global_statement", &G.global_statement) ||
@@ -96,6 +129,15 @@ static int load_grammar(const TSLanguage *lang) {
         G.lang = NULL;
         return -1;
     }
+    uint32_t n = lang->symbol_count + lang->alias_count; /* the symbols public_symbol_map maps */
+    G.kind = PyMem_Malloc(n ? n : 1);
+    if (G.kind == NULL) {
+        G.lang = NULL;
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (uint32_t i = 0; i < n; i++) G.kind[i] = kind_of(public_symbol(lang, (TSSymbol)i));
+    G.n_kind = n;
     return 0;
 }
 
@@ -194,41 +236,47 @@ typedef struct {
     int py2;
 } Scan;
 
-/* Whether `visit` needs the field id of a node of symbol `s` (it is 0 for the others). */
-static inline int needs_field(TSSymbol s) {
-    return s == G.identifier || s == G.attribute || s == G.pattern_list || s == G.tuple_pattern ||
-           s == G.list_pattern;
-}
+/* Whether `visit` needs the field id of a node of this kind (it is 0 for the others). */
+static inline int needs_field(uint8_t kind) { return kind == K_IDENTIFIER || kind == K_ATTRIBUTE || kind == K_PATTERN; }
 
-/* One visible node of the walk: its symbol (alias applied, as ts_node_symbol), bytes, field id
- * (ts_tree_cursor_current_field_id; 0 unless needs_field) and its visible ancestors
+/* One visible node of the walk: its kind and symbol (alias applied, as ts_node_symbol), bytes,
+ * field id (ts_tree_cursor_current_field_id; 0 unless needs_field) and its visible ancestors
  * (stack[0..depth-1], the parent last). Returns -1 when out of memory. */
-static inline int visit(Scan *sc, const Frame *stack, size_t depth, TSSymbol s, uint32_t start, uint32_t end,
+static inline int visit(Scan *sc, const Frame *stack, size_t depth, uint8_t kind, uint32_t start, uint32_t end,
                         TSFieldId fld) {
-    TSSymbol parent = depth >= 1 ? stack[depth - 1].sym : 0;
+    if (kind == K_OTHER || kind == K_PATTERN) return 0;
     if (end == 0) {
         /* a zero-width node at the start of the file, such as the `MISSING identifier`
            error recovery puts before a leading `,`: the query captures none (measured;
            elsewhere it captures zero-width nodes), so neither does this pass */
-    } else if (s == G.identifier) {
+        return 0;
+    }
+    TSSymbol parent = depth >= 1 ? stack[depth - 1].sym : 0;
+    switch (kind) {
+    case K_IDENTIFIER: {
         TSSymbol grand = depth >= 2 ? stack[depth - 2].sym : 0;
         if (push(&sc->ids, start) || push(&sc->ids, end) || push(&sc->ids, (uint32_t)role_of(parent, fld, grand)))
             return -1;
-    } else if (s == G.attribute) {
+        break;
+    }
+    case K_ATTRIBUTE: {
         /* `self.x = …` and the like: an attribute on the left of an assignment, or in a
            pattern there */
         int target = ((parent == G.assignment || parent == G.augmented_assignment) && fld == G.f_left) ||
                      ((parent == G.pattern_list || parent == G.tuple_pattern || parent == G.list_pattern) &&
                       depth >= 2 && stack[depth - 2].sym == G.assignment && stack[depth - 1].fld == G.f_left);
         if (target && push(&sc->selfattr, start)) return -1;
-    } else if (s == G.function_definition || s == G.class_definition || s == G.import_statement ||
-               s == G.import_from_statement || s == G.future_import_statement || s == G.print_statement ||
-               s == G.exec_statement || s == G.except_clause || s == SYM_ERROR) {
+        break;
+    }
+    case K_WALK:
         if (push(&sc->walk, start)) return -1;
-    } else if (!sc->py2 && s == G.integer) {
-        if (end <= sc->n_data && end > start) sc->py2 = py2_integer(sc->data + start, end - start);
-    } else if (!sc->py2 && s == G.string_start) {
-        if (start < sc->n_data) sc->py2 = py2_string_start(sc->data + start, sc->n_data - start);
+        break;
+    case K_INTEGER:
+        if (!sc->py2 && end <= sc->n_data && end > start) sc->py2 = py2_integer(sc->data + start, end - start);
+        break;
+    case K_STRING_START:
+        if (!sc->py2 && start < sc->n_data) sc->py2 = py2_string_start(sc->data + start, sc->n_data - start);
+        break;
     }
     return 0;
 }
@@ -244,7 +292,8 @@ static int grow(void **v, size_t *cap, size_t need, size_t size) {
     return 0;
 }
 
-/* The walk with the public TSTreeCursor API. */
+/* The walk with the public TSTreeCursor API: the direct walk below must visit the same nodes
+ * with the same symbols, bytes and field ids (scan_cursor; tests/test_python_native.py). */
 static int walk_cursor(Scan *sc, TSNode root) {
     Frame *stack = NULL;
     size_t stack_cap = 0, depth = 0;
@@ -254,8 +303,9 @@ static int walk_cursor(Scan *sc, TSNode root) {
         if (grow((void **)&stack, &stack_cap, depth + 1, sizeof(Frame))) goto done;
         TSNode n = ts_tree_cursor_current_node(&cursor);
         TSSymbol s = ts_node_symbol(n);
-        TSFieldId fld = needs_field(s) ? ts_tree_cursor_current_field_id(&cursor) : 0;
-        if (visit(sc, stack, depth, s, ts_node_start_byte(n), ts_node_end_byte(n), fld)) goto done;
+        uint8_t kind = kind_of(s);
+        TSFieldId fld = needs_field(kind) ? ts_tree_cursor_current_field_id(&cursor) : 0;
+        if (visit(sc, stack, depth, kind, ts_node_start_byte(n), ts_node_end_byte(n), fld)) goto done;
         stack[depth].sym = s;
         stack[depth].fld = fld;
         if (ts_tree_cursor_goto_first_child(&cursor)) {
@@ -281,20 +331,19 @@ typedef struct {
     const Subtree *child;        /* the next child */
     const Subtree *end;          /* past the last child */
     const TSSymbol *aliases;     /* the alias sequence of the subtree's production, or NULL */
-    const TSFieldMapEntry *fields, *fields_end; /* the field map of that production */
+    uint16_t production;         /* the production of the subtree */
     uint32_t pos;                /* the start byte of the next child, less its padding (modulo 2^32) */
     uint32_t structural;         /* structural index of the next child (extras are not counted) */
     TSFieldId inherited;         /* the field id of a visible child that its own production lacks */
-    uint8_t visible;             /* the subtree is a visible node */
+    uint32_t visible;            /* visible nodes that end with it: itself, if visible, and the
+                                    ancestors it replaced in `levels` as their last child */
 } Level;
 
-/* ts_language_public_symbol (language.c), inlined */
-static inline TSSymbol public_symbol(const TSLanguage *lang, TSSymbol s) {
-    return s == ts_builtin_sym_error ? s : lang->public_symbol_map[s];
-}
-
-static inline TSFieldId field_at(const Level *l, uint32_t structural) {
-    for (const TSFieldMapEntry *m = l->fields; m < l->fields_end; m++)
+/* the field id of the child at this structural index of a production */
+static inline TSFieldId field_at(const TSLanguage *lang, uint16_t production, uint32_t structural) {
+    const TSFieldMapEntry *m, *end;
+    ts_language_field_map(lang, production, &m, &end);
+    for (; m < end; m++)
         if (!m->inherited && m->child_index == structural) return m->field_id;
     return 0;
 }
@@ -306,7 +355,9 @@ static inline TSFieldId field_at(const Level *l, uint32_t structural) {
  * subtrees that have visible children, as if they were children of the visible parent. A
  * node's field id is that of its structural index in its parent's production; when there is
  * none and the parent is hidden (and not an extra), that of the parent in its own parent, up
- * to the first visible ancestor; an extra has none. */
+ * to the first visible ancestor; an extra has none. The level being walked is kept in local
+ * variables (`l`), the levels above it in `levels`, except those it is the last child of: it
+ * replaces them (most hidden subtrees are binary repetitions). */
 static int walk_subtrees(Scan *sc, TSNode root) {
     const TSLanguage *lang = root.tree->language;
     Frame *stack = NULL;
@@ -315,83 +366,84 @@ static int walk_subtrees(Scan *sc, TSNode root) {
     int rc = -1;
 
     const Subtree *rs = (const Subtree *)root.id;
-    TSSymbol rsym = root.context[3] ? (TSSymbol)root.context[3] : ts_subtree_symbol(*rs);
+    TSSymbol rsym = public_symbol(lang, root.context[3] ? (TSSymbol)root.context[3] : ts_subtree_symbol(*rs));
     uint32_t rstart = root.context[0];
-    if (grow((void **)&stack, &stack_cap, 1, sizeof(Frame)) || grow((void **)&levels, &levels_cap, 1, sizeof(Level)))
-        goto done;
-    rsym = public_symbol(lang, rsym);
-    TSFieldId rfld = 0;
-    if (visit(sc, stack, 0, rsym, rstart, rstart + ts_subtree_size(*rs).bytes, rfld)) goto done;
+    if (grow((void **)&stack, &stack_cap, 1, sizeof(Frame))) goto done;
+    if (visit(sc, stack, 0, kind_of(rsym), rstart, rstart + ts_subtree_size(*rs).bytes, 0)) goto done;
     if (ts_subtree_visible_child_count(*rs) == 0) {
         rc = 0;
         goto done;
     }
-    stack[0] = (Frame){rsym, rfld};
+    stack[0] = (Frame){rsym, 0};
     depth = 1;
+    Level l;
     Subtree parent = *rs;
     uint32_t pos = rstart;
     TSFieldId inherited = 0;
-    uint8_t visible = 1;
-    for (;;) { /* push `parent`, then walk until a child to enter is found */
-        if (grow((void **)&levels, &levels_cap, top + 1, sizeof(Level))) goto done;
-        Level *l = &levels[top++];
+    uint32_t visible = 1;
+    for (;;) { /* enter `parent`, then walk until a child to enter is found */
         uint16_t prod = parent.ptr->production_id;
-        l->child = ts_subtree_children(parent);
-        l->end = l->child + parent.ptr->child_count;
-        l->aliases = ts_language_alias_sequence(lang, prod);
-        ts_language_field_map(lang, prod, &l->fields, &l->fields_end);
+        l.child = ts_subtree_children(parent);
+        l.end = l.child + parent.ptr->child_count;
+        l.aliases = ts_language_alias_sequence(lang, prod);
+        l.production = prod;
         /* the first child starts where its parent does: its padding is the parent's */
-        l->pos = pos - ts_subtree_padding(*l->child).bytes;
-        l->structural = 0;
-        l->inherited = inherited;
-        l->visible = visible;
+        l.pos = pos - ts_subtree_padding(*l.child).bytes;
+        l.structural = 0;
+        l.inherited = inherited;
+        l.visible = visible;
         for (;;) {
-            if (l->child == l->end) {
-                depth -= l->visible;
-                if (--top == 0) {
+            if (l.child == l.end) {
+                depth -= l.visible;
+                if (top == 0) {
                     rc = 0;
                     goto done;
                 }
-                l = &levels[top - 1];
+                l = levels[--top];
                 continue;
             }
-            Subtree c = *l->child++;
-            uint32_t start = l->pos + ts_subtree_padding(c).bytes;
+            Subtree c = *l.child++;
+            uint32_t start = l.pos + ts_subtree_padding(c).bytes;
             uint32_t end = start + ts_subtree_size(c).bytes;
-            l->pos = end;
+            l.pos = end;
             int extra = ts_subtree_extra(c);
-            uint32_t structural = l->structural;
+            uint32_t structural = l.structural;
             TSSymbol alias = 0;
             if (!extra) {
-                if (l->aliases) alias = l->aliases[structural];
-                l->structural++;
+                if (l.aliases) alias = l.aliases[structural];
+                l.structural++;
             }
             int has_children = ts_subtree_visible_child_count(c) > 0;
             if (alias || ts_subtree_visible(c)) {
-                TSSymbol s = public_symbol(lang, alias ? alias : ts_subtree_symbol(c));
+                TSSymbol raw = alias ? alias : ts_subtree_symbol(c);
+                uint8_t kind = kind_of_raw(raw);
                 TSFieldId fld = 0;
-                if (!extra && needs_field(s)) {
-                    fld = field_at(l, structural);
-                    if (!fld) fld = l->inherited;
+                if (!extra && needs_field(kind)) {
+                    fld = field_at(lang, l.production, structural);
+                    if (!fld) fld = l.inherited;
                 }
+                if (kind != K_OTHER && visit(sc, stack, depth, kind, start, end, fld)) goto done;
+                if (!has_children) continue;
                 if (grow((void **)&stack, &stack_cap, depth + 1, sizeof(Frame))) goto done;
-                if (visit(sc, stack, depth, s, start, end, fld)) goto done;
-                if (has_children) {
-                    stack[depth++] = (Frame){s, fld};
-                    parent = c;
-                    pos = start;
-                    inherited = 0; /* the walk up for a field stops at a visible node */
-                    visible = 1;
-                    break;
-                }
+                stack[depth++] = (Frame){public_symbol(lang, raw), fld};
+                inherited = 0; /* the walk up for a field stops at a visible node */
+                visible = 1;
             } else if (has_children) {
-                parent = c;
-                pos = start;
-                inherited = extra ? 0 : field_at(l, structural);
-                if (!extra && !inherited) inherited = l->inherited;
+                inherited = extra ? 0 : field_at(lang, l.production, structural);
+                if (!extra && !inherited) inherited = l.inherited;
                 visible = 0;
-                break;
+            } else {
+                continue;
             }
+            if (l.child == l.end) {
+                visible += l.visible; /* a last child: the level it replaces has nothing more */
+            } else {
+                if (grow((void **)&levels, &levels_cap, top + 1, sizeof(Level))) goto done;
+                levels[top++] = l;
+            }
+            parent = c;
+            pos = start;
+            break;
         }
     }
 done:

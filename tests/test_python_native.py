@@ -149,6 +149,81 @@ def test_native_pass_matches_pure_python_on_repositories():
         assert canon(native) == canon(pure), path
 
 
+# Trees for the direct subtree walk of `scan` (parsers/_pyscan.c), each with what it exercises.
+WALK_CASES = {
+    "aliases": b"print(exec, match, async_, type)\nmatch = 1\nwith open(p) as (a, b): pass\n"
+               b"case = [x async for x in y]\nfrom a.b import c as d\n",
+    "comments_between_children": b"f(a,  # one\n  b,\n  # two\n  c=d)\nx = [  # head\n 1, # tail\n]\n"
+                                 b"def g(  # c\n  p, q  # c\n):  # c\n    return (p  # c\n  .q)\n",
+    "line_continuations": b"a = b + \\\n    c\nif x and \\\n   y: pass\n",
+    "nested_fstrings": b'x = f"{a!r:>{w}} {f\'{b[f"{c}"]}\'} {d=}"\ny = rf"{e}\\d" f"{g}"\n',
+    "python2_print": b"print >>sys.stderr, 'x', y\nprint\nexec code in ns\nprint 'a' % b,\n",
+    "patterns": b"a, (b, [c, *d]) = e\nfor (i, j), k in z: pass\nself.x, [self.y] = 1, 2\n"
+                b"match p:\n    case Point(x=0, y=yy) | [_, *rest] if rest: pass\n",
+    "missing_nodes": b",\"\ndef f(x:\n    return x +\nclass C(:\n    y = \n",
+    "error_recovery": b"def f(a, b\n    x = )\n    return [1, 2\nclass : pass\n@@\nlambda: (yield\n",
+    "deep_nesting": b"x = " + b"(" * 300 + b"a" + b")" * 300 + b"\ny = " + b"[" * 200 + b"]" * 200 + b"\n"
+                    + b"".join(b"    " * i + b"if a%d:\n" % i for i in range(100)) + b"    " * 100 + b"pass\n",
+    "empty": b"",
+    "only_comment": b"# nothing\n",
+}
+
+
+def _walk_inputs():
+    yield from WALK_CASES.items()
+    yield from SNIPPETS.items()
+    yield from ((f"fixture/{k}", v) for k, v in FILES.items() if k.endswith(".py"))
+    for path in sorted((ROOT / "pipeline" / "sample_repos").rglob("*.py")):
+        yield str(path.relative_to(ROOT)), path.read_bytes()
+
+
+@needs_native
+def test_subtree_walk_matches_the_cursor_walk():
+    # `scan` reads tree-sitter's internal subtrees (as tree_cursor.c does); `scan_cursor`, kept
+    # as the oracle, walks the same tree with the public TSTreeCursor API. Their outputs must be
+    # equal, on whole files and on every prefix and damaged copy of them (error recovery).
+    rng = random.Random(11)
+    n = 0
+    for name, data in _walk_inputs():
+        variants = [data] + [data[: rng.randrange(len(data) + 1)] for _ in range(3)]
+        for _ in range(3):
+            i = rng.randrange(len(data) + 1)
+            variants.append(data[:i] + rng.choice([b"(", b":", b",\n", b"[", b"'", b"#", b"\\\n"]) + data[i + 5:])
+        for d in variants:
+            root = pp._PARSER.parse(d).root_node
+            assert NATIVE.scan(root, d) == NATIVE.scan_cursor(root, d), (name, d)
+            n += 1
+    assert n > 200
+
+
+@needs_native
+def test_walk_cases_contain_what_they_claim():
+    def nodes(name):
+        stack = [pp._PARSER.parse(WALK_CASES[name]).root_node]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(node.children)
+
+    assert any(n.type == "as_pattern_target" for n in nodes("aliases"))  # an aliased node
+    assert any(n.type == "identifier" and n.text in (b"print", b"exec", b"match") for n in nodes("aliases"))
+    assert any(n.type == "comment" and n.parent.type in ("argument_list", "list", "parameters")
+               for n in nodes("comments_between_children"))  # extras between children
+    assert sum(n.type == "interpolation" for n in nodes("nested_fstrings")) >= 4
+    assert any(n.type == "print_statement" for n in nodes("python2_print"))
+    assert any(n.is_missing and n.start_byte == n.end_byte for n in nodes("missing_nodes"))
+    assert any(n.type == "ERROR" for n in nodes("error_recovery"))
+
+    def depth(node):
+        d = 0
+        while node.parent is not None:
+            node, d = node.parent, d + 1
+        return d
+
+    assert max(depth(n) for n in nodes("deep_nesting") if n.type == "identifier") > 300  # the 300 parentheses
+    assert max(depth(n) for n in nodes("deep_nesting") if n.type == "pass_statement") > 200  # 100 blocks
+
+
 def _status(env_extra: dict[str, str]) -> str:
     env = {**os.environ, **env_extra}
     out = subprocess.run([sys.executable, "-c", "from parsers.native import scanner_status; print(scanner_status())"],
