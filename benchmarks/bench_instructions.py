@@ -28,10 +28,14 @@ HERE = Path(__file__).resolve().parents[1]
 
 def child(mode: str, tree: Path, languages: tuple[str, ...], dirs: list[Path]) -> None:
     sys.path.insert(0, str(tree))
+    from tree_sitter import Parser
+
+    from parsers.java import JAVA
+    from parsers.python import PY_LANGUAGE
     from parsers.source import SkipFile, read_source
     from pipeline.extract import extract_repo, iter_source_files, load_backend
 
-    backends = [load_backend(lang) for lang in languages]  # imported in every mode alike
+    backends = [load_backend(lang) for lang in languages]
     sources = []
     for d in dirs:
         for rel, path, lang in iter_source_files(d, languages):
@@ -39,13 +43,8 @@ def child(mode: str, tree: Path, languages: tuple[str, ...], dirs: list[Path]) -
                 sources.append((lang, read_source(path, rel, lang).data))
             except SkipFile:
                 continue
+    parsers = {"python": Parser(PY_LANGUAGE), "java": Parser(JAVA)}  # in every mode: the imports run counts it too
     if mode == "parse":
-        from tree_sitter import Language, Parser
-
-        parsers = {}
-        for lang in languages:
-            ts = __import__("tree_sitter_python" if lang == "python" else "tree_sitter_java")
-            parsers[lang] = Parser(Language(ts.language()))
         for lang, data in sources:
             parsers[lang].parse(data)
     elif mode == "extract":

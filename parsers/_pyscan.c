@@ -11,8 +11,9 @@
  * module is compiled against the C core of that same tree-sitter release (setup.py), so both
  * read the tree's memory the same way. `scan` walks tree-sitter's internal subtrees directly
  * (walk_subtrees, as tree_cursor.c does, a quarter of the instructions of a TSTreeCursor walk);
- * `scan_cursor` does the same with the public cursor API, as the tests' oracle for it. `TREE_SITTER_VERSION` names that release; Python uses
- * this module only when the installed tree-sitter is that release.
+ * `scan_cursor` does the same with the public cursor API, as the tests' oracle for it.
+ * `TREE_SITTER_VERSION` names that release; Python uses this module only when the installed
+ * tree-sitter is that release.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -148,14 +149,20 @@ typedef struct {
     size_t n, cap;
 } U32s;
 
+/* makes room for `need` items of `size` bytes in *v (capacity *cap), doubling */
+static int grow(void **v, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap) return 0;
+    size_t n = *cap ? *cap : 256;
+    while (n < need) n *= 2;
+    void *p = PyMem_Realloc(*v, n * size);
+    if (p == NULL) return -1;
+    *v = p;
+    *cap = n;
+    return 0;
+}
+
 static int push(U32s *a, uint32_t x) {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 1024;
-        uint32_t *v = PyMem_Realloc(a->v, cap * sizeof(uint32_t));
-        if (v == NULL) return -1;
-        a->v = v;
-        a->cap = cap;
-    }
+    if (grow((void **)&a->v, &a->cap, a->n + 1, sizeof(uint32_t))) return -1;
     a->v[a->n++] = x;
     return 0;
 }
@@ -278,17 +285,6 @@ static inline int visit(Scan *sc, const Frame *stack, size_t depth, uint8_t kind
         if (!sc->py2 && start < sc->n_data) sc->py2 = py2_string_start(sc->data + start, sc->n_data - start);
         break;
     }
-    return 0;
-}
-
-static int grow(void **v, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) return 0;
-    size_t n = *cap ? *cap : 256;
-    while (n < need) n *= 2;
-    void *p = PyMem_Realloc(*v, n * size);
-    if (p == NULL) return -1;
-    *v = p;
-    *cap = n;
     return 0;
 }
 

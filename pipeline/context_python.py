@@ -497,8 +497,8 @@ class _NameStep:
 class _StmtStep:
     """`include_statement(file, i)`, compiled; `eager`/`lazy` are filled on first visit."""
 
-    __slots__ = ("file", "index", "text", "futures", "chains", "eager", "lazy", "closure", "forward", "needs",
-                 "needs_other", "stub", "uses")
+    __slots__ = ("file", "index", "text", "futures", "chains", "eager", "lazy", "closure", "forward", "needs", "stub",
+                 "uses")
 
     def __init__(self, file: FileCtx, index: int) -> None:
         self.file = file
@@ -511,11 +511,10 @@ class _StmtStep:
         self.closure: _Closure | None = None  # see `ContextBuilder.merge`, built on first use
         self.forward: list[_NameStep] = []  # names its string annotations read (see `ContextBuilder.text`)
         # the statements binding what `eager` names (definitions, compound statements binding an
-        # external), and the same without this one: what the hold checks of `ContextBuilder._include`
-        # test against the statements being placed or held, as one set operation
+        # external): what the hold checks of `ContextBuilder._include` test against the statements
+        # being placed or held, as one set operation
         self.needs: frozenset[_StmtStep] = frozenset()
-        self.needs_other: frozenset[_StmtStep] = frozenset()
-        self.stub = ""  # its placeholder past a context's bound (`ContextBuilder.stub`), made once
+        self.stub = ""  # its placeholder past a context's bound (`ContextBuilder.stub`)
         self.uses = 0  # times included by records before its closure was memoized (`ContextBuilder.merge`)
 
 
@@ -556,7 +555,8 @@ class _Closure:
 
 
 def _closure_of(index: RepoIndex, step: _StmtStep) -> _Closure:
-    """The statement's memoized closure, built on first use."""
+    """The statement's memoized closure, built when first asked for (`ContextBuilder.merge` asks
+    from the statement's `MEMO_AFTER_USES + 1`-th use)."""
     if step.closure is None:
         step.closure = _closure(index, step)
     return step.closure
@@ -708,7 +708,6 @@ def _compile_stmt(index: RepoIndex, step: _StmtStep) -> None:
         step.lazy += _body_import_steps(index, f, [f.summary.functions[j] for j in d.methods.values()])
     step.eager = _name_steps(index, f, refs)
     step.needs = _bound_by(step.eager)
-    step.needs_other = step.needs - {step} if step in step.needs else step.needs
     if st.string_refs:
         step.forward = _name_steps(index, f, st.string_refs)
 
@@ -768,6 +767,11 @@ def _bound_by(refs: list[_NameStep]) -> frozenset[_StmtStep]:
         elif r.kind == _N_EXT_STMT and r.stmt is not None:
             out.add(r.stmt)
     return frozenset(out)
+
+
+def _needs_other(step: _StmtStep) -> frozenset[_StmtStep]:
+    """`step.needs` without the statement itself (`x = f(x)` binds what it reads)."""
+    return step.needs - {step} if step in step.needs else step.needs
 
 
 class ContextBuilder:
@@ -870,12 +874,10 @@ class ContextBuilder:
         (`_home_closure`), unless it reaches a name the function defines. Then `_include` would
         visit exactly the steps of the memo, in the same order. False, and no memo made, while the
         statement was used fewer than `MEMO_AFTER_USES` times."""
-        c = step.closure
-        if c is None:
-            if step.uses < MEMO_AFTER_USES:
-                step.uses += 1
-                return False
-            c = step.closure = _closure(self.index, step)
+        if step.closure is None and step.uses < MEMO_AFTER_USES:
+            step.uses += 1
+            return False
+        c = _closure_of(self.index, step)
         home = cast(FileCtx, self.home)
         if home.path in c.files:
             hc = _home_closure(self.index, home, step)
@@ -972,9 +974,7 @@ class ContextBuilder:
         n_bytes = self.n_bytes + len(text)  # budget_ok(), inlined: this runs for every item of every context
         if self.n_items >= MAX_CONTEXT_ITEMS or n_bytes > MAX_CONTEXT_BYTES:
             self.truncated = True
-            if not step.stub:
-                step.stub = self.stub(step.file, step.index)
-            self.pieces.append(step.stub)
+            self.pieces.append(self.stub(step))
             return True
         self.n_items += 1
         self.n_bytes = n_bytes
@@ -1015,7 +1015,7 @@ class ContextBuilder:
             if self.n_items >= MAX_CONTEXT_ITEMS:
                 self._stub_held()
                 return
-            ready = (st for st in held if held.keys().isdisjoint(st.needs_other))
+            ready = (st for st in held if held.keys().isdisjoint(_needs_other(st)))
             first = next(ready, next(iter(held)))
             del held[first]
             self._include(first, hold=False)
@@ -1032,7 +1032,7 @@ class ContextBuilder:
         waiting_on = [0] * len(order)  # held statements each one needs
         needed_by: list[list[int]] = [[] for _ in order]
         for i, st in enumerate(order):
-            for other in st.needs_other:
+            for other in _needs_other(st):
                 j = at.get(other)
                 if j is not None:
                     waiting_on[i] += 1
@@ -1042,8 +1042,6 @@ class ContextBuilder:
         placed = [False] * len(order)
         first_left = 0
         for _ in order:
-            while ready and placed[ready[0]]:
-                heapq.heappop(ready)
             if ready:
                 i = heapq.heappop(ready)
             else:  # a cycle: broken at the first statement left
@@ -1074,16 +1072,22 @@ class ContextBuilder:
             elif r.kind == _N_MODULE and r.name not in defined:
                 self._module(r, chains)
 
-    def stub(self, f: FileCtx, i: int) -> str:
-        """Past the size bound: a placeholder with no references, so the closure stops here."""
-        st = f.summary.statements[i]
-        d = f.top_level.get(i)
-        note = f"# context bound reached: stub for {f.path} line {st.line}"
-        if isinstance(d, PyFunction):
-            return f"{note}\ndef {d.name}(*args, **kwargs):\n    ..."
-        if isinstance(d, PyClass):
-            return f"{note}\nclass {d.name}:\n    pass"
-        return note + "\n" + "\n".join(f"{n} = None" for n in st.names)
+    @staticmethod
+    def stub(step: _StmtStep) -> str:
+        """Past the size bound: a placeholder with no references, so the closure stops here
+        (made once per statement: it is the same in every context)."""
+        if not step.stub:
+            f, i = step.file, step.index
+            st = f.summary.statements[i]
+            d = f.top_level.get(i)
+            note = f"# context bound reached: stub for {f.path} line {st.line}"
+            if isinstance(d, PyFunction):
+                step.stub = f"{note}\ndef {d.name}(*args, **kwargs):\n    ..."
+            elif isinstance(d, PyClass):
+                step.stub = f"{note}\nclass {d.name}:\n    pass"
+            else:
+                step.stub = note + "\n" + "\n".join(f"{n} = None" for n in st.names)
+        return step.stub
 
     def _module(self, step: _NameStep, chains: frozenset[tuple[str, ...]]) -> None:
         """A module name: its namespace, made when first read; a later reader that reads other
@@ -1668,6 +1672,6 @@ def extract_python_files(files: list[SourceFile], info, stats) -> Iterator[Funct
             for st in ctx.stmt_steps.values():
                 st.eager = None
                 st.lazy = []
-                st.needs = st.needs_other = frozenset()
+                st.needs = frozenset()
                 st.closure = None
             ctx.stmt_steps.clear()

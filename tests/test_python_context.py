@@ -957,7 +957,7 @@ def test_memo_timing_and_stubbing_held_statements_do_not_change_records(tmp_path
     def placing_loop_only(self):  # `_place_held` before `_stub_held`: one scan per statement placed
         held = self.held
         while held:
-            first = next((st for st in held if held.keys().isdisjoint(st.needs_other)), next(iter(held)))
+            first = next((st for st in held if held.keys().isdisjoint(cp._needs_other(st))), next(iter(held)))
             del held[first]
             self._include(first, hold=False)
 
