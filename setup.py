@@ -1,20 +1,25 @@
-"""Build of the optional C accelerator `parsers._pyscan` (see parsers/native.py).
+"""Build of the optional accelerators of extraction: the C module `parsers._pyscan` (see
+parsers/native.py) and mypyc builds of the modules `parsers.compiled.COMPILED` (see
+parsers/compiled.py). Everything else is configured in pyproject.toml.
 
-Everything else is configured in pyproject.toml. The extension reads py-tree-sitter's trees
+The C module The extension reads py-tree-sitter's trees
 through tree-sitter's C core, so it is compiled together with the core of the very release
 pinned in pyproject.toml, taken from that release's source distribution on PyPI (checked
 against its sha256) or from a local copy:
 
     BIOCODER_TREE_SITTER_SRC=DIR   a tree-sitter sdist (.tar.gz) or its unpacked directory
-    BIOCODER_NO_NATIVE=1           do not build the extension
+    BIOCODER_NO_NATIVE=1           build neither accelerator
 
 Without a C compiler or the sources, the install goes on without the extension (a warning
 says why) and the parser runs its pure-Python path, which gives the same results, slower.
+Likewise when mypyc (a build requirement) cannot compile the modules: the sources run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import json
 import os
 import re
 import shutil
@@ -36,8 +41,8 @@ CORE_IN_SDIST = "tree_sitter/core/lib"
 PYSCAN_C = HERE / "parsers" / "_pyscan.c"
 
 
-def _warn(msg: str) -> None:
-    print(f"biocoder-pipeline: {msg}; the Python parser will use its pure-Python path", file=sys.stderr)
+def _warn(msg: str, fallback: str = "the Python parser will use its pure-Python path") -> None:
+    print(f"biocoder-pipeline: {msg}; {fallback}", file=sys.stderr)
 
 
 def _unpack_core(sdist: Path, dest: Path) -> None:
@@ -105,4 +110,46 @@ def native_extensions() -> list[Extension]:
     )]
 
 
-setup(ext_modules=native_extensions())
+def _compiled_module():
+    """parsers/compiled.py, loaded by path: the package itself may not import in the build environment."""
+    spec = importlib.util.spec_from_file_location("_biocoder_compiled", HERE / "parsers" / "compiled.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+BUILD_COMMANDS = {"build", "build_ext", "bdist_wheel", "editable_wheel", "develop", "install"}
+
+
+def compiled_extensions() -> list[Extension]:
+    """mypyc builds of `COMPILED`, with the sha256 of each source compiled written to the
+    manifest that parsers/compiled.py checks. Old builds and the old manifest go first, so a
+    failed build leaves the sources in use, never an older build."""
+    if os.environ.get("BIOCODER_NO_NATIVE", "") not in ("", "0") or not BUILD_COMMANDS & set(sys.argv[1:]):
+        return []  # pip also runs this file to read metadata: type-check and compile only to build
+    compiled = _compiled_module()
+    compiled.MANIFEST.unlink(missing_ok=True)
+    for module in (*compiled.COMPILED, f"{compiled.GROUP}__mypyc"):
+        stem = HERE.joinpath(*module.split("."))
+        for old in stem.parent.glob(f"{stem.name}.*.so"):
+            old.unlink()
+    fallback = "the parser and context resolver will run interpreted"
+    try:
+        from mypyc.build import mypycify
+    except ImportError as exc:
+        _warn(f"mypyc is not installed ({exc})", fallback)
+        return []
+    sources = [str(compiled.source_of(m).relative_to(HERE)) for m in compiled.COMPILED]
+    try:
+        # third-party packages are not installed where this builds: typed as Any
+        extensions = mypycify(["--ignore-missing-imports", *sources], group_name=compiled.GROUP)
+    except (Exception, SystemExit) as exc:  # mypy reports type errors by exiting
+        _warn(f"mypyc could not compile {', '.join(sources)} ({exc})", fallback)
+        return []
+    for ext in extensions:
+        ext.optional = True  # a failed compile leaves the sources in use, not a failed install
+    compiled.MANIFEST.write_text(json.dumps({m: compiled.source_sha256(m) for m in compiled.COMPILED}, indent=1) + "\n")
+    return extensions
+
+
+setup(ext_modules=native_extensions() + compiled_extensions())

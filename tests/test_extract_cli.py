@@ -27,6 +27,7 @@ def test_extract_command_writes_parquet(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "binary" in proc.stdout and "empty" in proc.stdout and "functions" in proc.stdout
     assert "python identifier pass: " in proc.stdout  # native (C) or pure Python, and why
+    assert "python parser and context resolver: " in proc.stdout  # compiled (mypyc) or interpreted, and why
     table = pq.read_table(out)
     assert table.schema.equals(FUNCTION_SCHEMA)
     for col in REQUIRED:

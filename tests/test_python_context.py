@@ -909,6 +909,7 @@ def _held_back_repo(tmp_path) -> None:
     })
 
 
+@pytest.mark.interpreted
 @pytest.mark.parametrize("max_items", [3, 5, 40])
 def test_memo_timing_and_stubbing_held_statements_do_not_change_records(tmp_path, monkeypatch, max_items):
     """Memoized closures are merged only where including the statement gives the same pieces,

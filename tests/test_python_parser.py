@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 
+import pytest
+
 from parsers.python import parse_functions, summarize_python, unquote_docstring
 
 SRC = '''import os
@@ -117,6 +119,7 @@ def test_truncated_file_ending_in_an_empty_def_keeps_its_functions():
         assert {f.name for f in parse_functions(src)} == names
 
 
+@pytest.mark.interpreted
 def test_a_file_the_parser_fails_on_is_a_counted_skip(tmp_path, monkeypatch):
     import parsers.python
     import pipeline.context_python as cp

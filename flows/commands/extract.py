@@ -27,6 +27,7 @@ def extract(
     from rich.console import Console
     from rich.table import Table
 
+    from parsers.compiled import compiled_status
     from parsers.native import scanner_status
     from pipeline.extract import ExtractStats, iter_record_batches, iter_repo_records, load_backend
     from pipeline.records import FUNCTION_SCHEMA, records_to_table
@@ -80,6 +81,7 @@ def extract(
                   f"python2 files: {stats.python2_files}, {stats.seconds:.2f} s")
     if "python" in usable:
         console.print(f"python identifier pass: {scanner_status()}")
+        console.print(f"python parser and context resolver: {compiled_status()}")
     if stats.skipped:
         console.print("skipped: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.skipped.items())))
         for p, reason in stats.skipped_files[:20]:
