@@ -2,10 +2,9 @@
 parsers/native.py) and mypyc builds of the modules `parsers.compiled.COMPILED` (see
 parsers/compiled.py). Everything else is configured in pyproject.toml.
 
-The C module The extension reads py-tree-sitter's trees
-through tree-sitter's C core, so it is compiled together with the core of the very release
-pinned in pyproject.toml, taken from that release's source distribution on PyPI (checked
-against its sha256) or from a local copy:
+The C module reads py-tree-sitter's trees through tree-sitter's C core, so it is compiled
+together with the core of the very release pinned in pyproject.toml, taken from that release's
+source distribution on PyPI (checked against its sha256) or from a local copy:
 
     BIOCODER_TREE_SITTER_SRC=DIR   a tree-sitter sdist (.tar.gz) or its unpacked directory
     BIOCODER_NO_NATIVE=1           build neither accelerator
@@ -129,9 +128,8 @@ def compiled_extensions() -> list[Extension]:
         return []  # pip also runs this file to read metadata: type-check and compile only to build
     compiled = _compiled_module()
     compiled.MANIFEST.unlink(missing_ok=True)
-    for module in (*compiled.COMPILED, f"{compiled.GROUP}__mypyc"):
-        stem = HERE.joinpath(*module.split("."))
-        for old in stem.parent.glob(f"{stem.name}.*.so"):
+    for module in (*compiled.COMPILED, compiled.RUNTIME):
+        for old in compiled.builds_of(module):
             old.unlink()
     fallback = "the parser and context resolver will run interpreted"
     try:

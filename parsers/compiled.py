@@ -24,7 +24,8 @@ import sys
 from pathlib import Path
 
 COMPILED = ("parsers.python", "pipeline.context_python")
-GROUP = "parsers.compiled"  # mypyc's group: its runtime is the module `parsers.compiled__mypyc`
+GROUP = "parsers.compiled"  # mypyc's name for the modules compiled together
+RUNTIME = f"{GROUP}__mypyc"  # … and the module of their shared code, which mypyc builds too
 ROOT = Path(__file__).resolve().parents[1]  # the directory holding the `parsers` and `pipeline` packages
 MANIFEST = Path(__file__).with_name("compiled_sources.json")  # {module: sha256 of the source compiled}
 
@@ -37,9 +38,10 @@ def source_sha256(module: str) -> str:
     return hashlib.sha256(source_of(module).read_bytes()).hexdigest()
 
 
-def _built(module: str) -> bool:
+def builds_of(module: str) -> list[Path]:
+    """The module's compiled files (`name.cpython-311-x86_64-linux-gnu.so`, …) present."""
     stem = ROOT.joinpath(*module.split("."))
-    return any(stem.with_name(stem.name + suffix).is_file() for suffix in importlib.machinery.EXTENSION_SUFFIXES)
+    return [p for suffix in importlib.machinery.EXTENSION_SUFFIXES if (p := stem.with_name(stem.name + suffix)).is_file()]
 
 
 @functools.cache
@@ -52,8 +54,8 @@ def why_not_compiled() -> str:
         compiled_from = json.loads(MANIFEST.read_text())
     except (OSError, ValueError):
         return "not compiled (see setup.py)"
-    for module in (*COMPILED, f"{GROUP}__mypyc"):
-        if not _built(module):
+    for module in (*COMPILED, RUNTIME):
+        if not builds_of(module):
             return f"{module} is not compiled (see setup.py)"
     for module in COMPILED:
         if source_of(module).is_file() and source_sha256(module) != compiled_from.get(module):
