@@ -142,7 +142,8 @@ def compiled_extensions() -> list[Extension]:
         # third-party packages are not installed where this builds: typed as Any
         extensions = mypycify(["--ignore-missing-imports", *sources], group_name=compiled.GROUP)
     except (Exception, SystemExit) as exc:  # mypy reports type errors by exiting
-        _warn(f"mypyc could not compile {', '.join(sources)} ({exc})", fallback)
+        why = "mypy reported the errors above" if isinstance(exc, SystemExit) else exc
+        _warn(f"mypyc could not compile {', '.join(sources)} ({why})", fallback)
         return []
     for ext in extensions:
         ext.optional = True  # a failed compile leaves the sources in use, not a failed install

@@ -30,7 +30,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from operator import attrgetter, gt, itemgetter
-from typing import Iterator
+from typing import Final, Iterator
 
 import tree_sitter_python as tsp
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
@@ -40,7 +40,7 @@ from parsers.annotations import helper_call_annotations, names_in_annotation
 from parsers.native import native_scanner
 from pipeline.records import Parameter
 
-PY_LANGUAGE = Language(tsp.language())
+PY_LANGUAGE: Final = Language(tsp.language())
 
 # Identifier roles. `id` is every identifier; the others say which of them are not loads
 # (attribute names, keyword-argument names) or which bind a name in their scope.
@@ -97,12 +97,16 @@ _QUERY_SRC += """
 (assignment left: (list_pattern (attribute) @selfattr))
 (augmented_assignment left: (attribute) @selfattr)
 """
-_QUERY = Query(PY_LANGUAGE, _QUERY_SRC)
+_QUERY: Final = Query(PY_LANGUAGE, _QUERY_SRC)
 # The same identifier pass in C (parsers/_pyscan.c), when it was built for this tree-sitter.
-_NATIVE = native_scanner()
-_BIND, _KW, _GLOB, _ATTR = 1, 2, 3, 4  # identifier roles (else: a load)
-_OCTAL = frozenset(b"01234567")
-_START_BYTE = attrgetter("start_byte")
+_NATIVE = native_scanner()  # not Final: tests switch it to compare the two passes
+# identifier roles (else: a load); Final: compiled, constants rather than module lookups
+_BIND: Final = 1
+_KW: Final = 2
+_GLOB: Final = 3
+_ATTR: Final = 4
+_OCTAL: Final = frozenset(b"01234567")
+_START_BYTE: Final = attrgetter("start_byte")
 
 
 def _py2_integer(text: bytes) -> bool:
@@ -127,10 +131,10 @@ def _py2_string_start(data: bytes, start: int) -> bool:
     return c[:1] == b"`" or c in (b"ur", b"uR", b"Ur", b"UR")
 
 
-_STRING_START_QUERY = Query(PY_LANGUAGE, "(string_start) @strstart")
+_STRING_START_QUERY: Final = Query(PY_LANGUAGE, "(string_start) @strstart")
 # For finding `ur` at the start of a word: u, r (any case), other characters that can end an
 # identifier or a number (w), anything else (space).
-_UR_CLASSES = bytes(
+_UR_CLASSES: Final = bytes(
     117 if c in b"uU" else 114 if c in b"rR" else 119 if c >= 128 or chr(c).isalnum() or c in b"_." else 32
     for c in range(256)
 )
@@ -177,22 +181,22 @@ def _py2_strings(data: bytes, root: Node) -> bool:
     return False
 
 
-_BLOCK_FIELDS = ("body", "consequence", "alternative")
-_COMPOUND = {
+_BLOCK_FIELDS: Final = ("body", "consequence", "alternative")
+_COMPOUND: Final = {
     "if_statement", "elif_clause", "else_clause", "try_statement", "except_clause", "except_group_clause",
     "finally_clause", "with_statement", "for_statement", "while_statement", "match_statement",
     "case_clause", "block",
 }
-_PROPERTY_DECORATORS = {"property", "cached_property", "functools.cached_property", "abc.abstractproperty",
+_PROPERTY_DECORATORS: Final = {"property", "cached_property", "functools.cached_property", "abc.abstractproperty",
                         "abstractproperty"}
-_PY2_TEXT = re.compile(rb"^[ \t]*(?:except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|raise[ \t]+[\w.]+[ \t]*,[ \t]*\S)",
+_PY2_TEXT: Final = re.compile(rb"^[ \t]*(?:except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|raise[ \t]+[\w.]+[ \t]*,[ \t]*\S)",
                        re.MULTILINE)
-_MAIN_GUARD = re.compile(rb"if\s+__name__\s*==\s*['\"]__main__['\"]")
-_TOP_KINDS = {"function_definition": "function", "class_definition": "class", "import_statement": "import",
+_MAIN_GUARD: Final = re.compile(rb"if\s+__name__\s*==\s*['\"]__main__['\"]")
+_TOP_KINDS: Final = {"function_definition": "function", "class_definition": "class", "import_statement": "import",
               "import_from_statement": "import", "future_import_statement": "import",
               "expression_statement": "assign", "type_alias_statement": "assign"}  # else "compound"
-_ALL_ITEM = re.compile(r"""['"]([A-Za-z_]\w*)['"]""")
-_STR_PREFIX = re.compile(r"^[rRuUbBfF]{0,2}")
+_ALL_ITEM: Final = re.compile(r"""['"]([A-Za-z_]\w*)['"]""")
+_STR_PREFIX: Final = re.compile(r"^[rRuUbBfF]{0,2}")
 
 
 @dataclass(slots=True)

@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Collection, Iterator, cast
+from typing import Collection, Final, Iterator, cast
 
 from parsers.native import native_scanner
 from parsers.python import ImportBinding, PyClass, PyFileSummary, PyFunction, summarize_python
@@ -35,29 +35,29 @@ from pipeline.records import (
     MARKER, Callee, ClassContext, FunctionRecord, GlobalUse, ImportUse, Member, Parameter, permalink, record_id,
 )
 
-MAX_CONTEXT_ITEMS = 40  # definitions (globals, callees) in one context
-MAX_CONTEXT_BYTES = 60_000
-CLASS_FULL_MAX_BYTES = 6_000  # a callee class bigger than this is given as a skeleton
+MAX_CONTEXT_ITEMS: Final = 40  # definitions (globals, callees) in one context
+MAX_CONTEXT_BYTES: Final = 60_000
+CLASS_FULL_MAX_BYTES: Final = 6_000  # a callee class bigger than this is given as a skeleton
 # A statement's closure is memoized (`ContextBuilder.merge`) once it was included this many times
 # without: about half are used once, and making a memo costs more than the include it saves.
 # Any value gives the same records (tests check 0 and "never").
-MEMO_AFTER_USES = 1
+MEMO_AFTER_USES: Final = 1
 
-STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
-BUILTINS = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__package__",
-                                       "__loader__", "__builtins__", "__debug__"}
-_FUTURE = re.compile(r"from\s+__future__\s+import\s+(.*)", re.S)
-_SOURCE_ROOTS = ("src", "lib", "python", "py")
-_TOKEN = re.compile(r"\w+|[^\w\s]")
+STDLIB: Final = frozenset(sys.stdlib_module_names) | {"__future__"}
+BUILTINS: Final = frozenset(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__path__", "__package__",
+                                              "__loader__", "__builtins__", "__debug__"}
+_FUTURE: Final = re.compile(r"from\s+__future__\s+import\s+(.*)", re.S)
+_SOURCE_ROOTS: Final = ("src", "lib", "python", "py")
+_TOKEN: Final = re.compile(r"\w+|[^\w\s]")
 # For ASCII text, `_TOKEN` counted without a regex: each character classified as word (a),
 # space or other (.) the way `re` classifies it (str.isalnum/_ and str.isspace), by one
 # `bytes.translate`. Tokens are the "." characters plus the runs of "a".
-_TOKEN_CLASSES = bytes(97 if chr(i).isalnum() or i == 95 else 32 if chr(i).isspace() else 46 for i in range(128)) \
+_TOKEN_CLASSES: Final = bytes(97 if chr(i).isalnum() or i == 95 else 32 if chr(i).isspace() else 46 for i in range(128)) \
     + b"." * 128
-_DOT_TO_SPACE = bytes.maketrans(b".", b" ")  # then a word starts at each " a" (or at the start)
+_DOT_TO_SPACE: Final = bytes.maketrans(b".", b" ")  # then a word starts at each " a" (or at the start)
 
 
-_NATIVE_COUNT = getattr(native_scanner(), "count_ascii_tokens", None)  # the same count in C (parsers/_pyscan.c)
+_NATIVE_COUNT: Final = getattr(native_scanner(), "count_ascii_tokens", None)  # the same count in C (parsers/_pyscan.c)
 
 
 def count_tokens(code: str) -> int:
@@ -73,7 +73,7 @@ def count_tokens(code: str) -> int:
     return t.count(b".") + w.count(b" a") + (t[:1] == b"a")
 
 
-_NOTHING: frozenset[str] = frozenset()
+_NOTHING: Final[frozenset[str]] = frozenset()
 
 
 @dataclass(slots=True)
@@ -293,12 +293,12 @@ def _dedent(text: str, indent: str) -> str:
 
 # Per-definition results that every record reaching the definition would recompute, keyed by
 # id() and checked by identity; cleared when the backend ends.
-_SKELETONS: dict[int, tuple[PyClass, tuple[str, frozenset[str]]]] = {}
-_SIG_NAMES: dict[int, tuple[PyFunction, frozenset[str]]] = {}
-_SELF_CALLS: dict[int, tuple[PyFunction, list[str]]] = {}
-_DEDENTED: dict[int, tuple[PyFunction, str]] = {}
-_HEADER_CHAINS: dict[int, tuple[PyClass, frozenset[tuple[str, ...]]]] = {}
-_BY_QUALNAME: dict[int, tuple[PyFileSummary, dict[str, PyFunction]]] = {}
+_SKELETONS: Final[dict[int, tuple[PyClass, tuple[str, frozenset[str]]]]] = {}
+_SIG_NAMES: Final[dict[int, tuple[PyFunction, frozenset[str]]]] = {}
+_SELF_CALLS: Final[dict[int, tuple[PyFunction, list[str]]]] = {}
+_DEDENTED: Final[dict[int, tuple[PyFunction, str]]] = {}
+_HEADER_CHAINS: Final[dict[int, tuple[PyClass, frozenset[tuple[str, ...]]]]] = {}
+_BY_QUALNAME: Final[dict[int, tuple[PyFileSummary, dict[str, PyFunction]]]] = {}
 
 
 def _memo(table: dict, obj, make):
@@ -355,7 +355,7 @@ def _self_calls_uncached(caller: PyFunction, cls: PyClass) -> list[str]:
 
 # the methods that make an instance and define how it behaves as a value (`len(x)`, `str(x)`,
 # `x == y`, `for c in x`): a method that has or makes an instance runs them without naming them
-_INSTANCE_METHODS = ("__init__", "__len__", "__iter__", "__getitem__", "__contains__", "__eq__", "__hash__",
+_INSTANCE_METHODS: Final = ("__init__", "__len__", "__iter__", "__getitem__", "__contains__", "__eq__", "__hash__",
                      "__bool__", "__str__", "__repr__")
 
 
@@ -375,8 +375,8 @@ def _builds_own_class(caller: PyFunction, cls: PyClass) -> bool:
     return bool(names) and re.search(rf"(?<![\w.])(?:{'|'.join(names)})\s*\(", body) is not None
 
 
-_READS_SELF = re.compile(r"\bself\s*\.")
-_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+_READS_SELF: Final = re.compile(r"\bself\s*\.")
+_DOTTED: Final = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
 def _dotted_chains(text: str) -> frozenset[tuple[str, ...]]:
@@ -424,8 +424,8 @@ def is_descriptor_decorator(d: str) -> bool:
     return name in ("staticmethod", "classmethod", "classonlymethod", "abstractmethod") or name.endswith("property")
 
 
-_DECORATOR_ROOT = re.compile(r"@\s*([A-Za-z_]\w*)")
-MAX_PROPERTY_BODY_BYTES = 1200
+_DECORATOR_ROOT: Final = re.compile(r"@\s*([A-Za-z_]\w*)")
+MAX_PROPERTY_BODY_BYTES: Final = 1200
 
 
 def member_stub(fn: PyFunction, unit: str) -> tuple[str, frozenset[str]]:
@@ -471,7 +471,14 @@ def _names_in_sig_uncached(fn: PyFunction) -> set[str]:
 # home file, done when visiting). So each is compiled once into a step and kept on its FileCtx:
 # resolution, statement text, sorted eager/lazy references as further steps. The closure of a
 # function is then a walk over these steps with a `done` set of step objects.
-_N_NONE, _N_GLOBAL, _N_UNRESOLVED, _N_EXT_STMT, _N_IMPORT, _N_MODULE, _N_DEF = range(7)
+# kinds of _NameStep (Final: compiled, they are constants, not module lookups)
+_N_NONE: Final = 0
+_N_GLOBAL: Final = 1
+_N_UNRESOLVED: Final = 2
+_N_EXT_STMT: Final = 3
+_N_IMPORT: Final = 4
+_N_MODULE: Final = 5
+_N_DEF: Final = 6
 
 
 class _NameStep:
