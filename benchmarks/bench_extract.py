@@ -2,15 +2,15 @@
 
     python benchmarks/bench_extract.py DIR... [--languages python,java] [--repeat N] [--target MB/S] [--target-ratio R]
 
-Prints files, MB, functions, which identifier pass the Python parser runs (C or pure Python;
-`BIOCODER_PURE_PYTHON=1` forces the latter) and whether the parser and context resolver run compiled (the
-same variable forces them interpreted), bare-parse MB/s, extraction MB/s (parse + summaries + index +
+Prints files, MB, functions, which identifier pass the Python parser runs (C or pure Python)
+and whether the parser and context resolver run compiled (`BIOCODER_PURE_PYTHON=1` forces
+pure Python for all three), bare-parse MB/s, extraction MB/s (parse + summaries + index +
 context resolution + records), functions/s, their ratio, and peak RSS; with several
-directories, the same over all of them (total MB over total CPU time) and how many reach
+directories, the same over all of them (total MB over total CPU time), how many reach
 `--target` MB/s, and how many reach `--target-ratio` of bare-parse speed (the same target on
-any machine: 5 MB/s where bare parse runs 11 MB/s is 0.45). `--phases` adds, for Python, how the time splits between parsing, the rest of
-the file summaries, context resolution with records, and the rest (of the interpreted modules
-only). One process, one core.
+any machine: 5 MB/s where bare parse runs 11 MB/s is 0.45). `--phases` adds, for Python run
+interpreted, how the time splits between parsing, the rest of the file summaries, context
+resolution with records, and the rest. One process, one core.
 Times are CPU time of this process (`time.process_time`), best of N: the machine may be shared,
 and wall time would then measure the neighbours.
 """
@@ -159,11 +159,12 @@ def main() -> int:
                   f"({t_ext:.2f} s CPU, includes reading files)")
             print(f"  ratio extraction/parse: {t_parse / t_ext:.2f}")
             print(f"  peak RSS so far: {rss:.0f} MB")
-            if args.phases and lang == "python" and not why_not_compiled():
-                # compiled code calls its functions directly: timers put around them see nothing
-                print("  phases: not measured, the parser and context resolver are compiled "
-                      "(BIOCODER_PURE_PYTHON=1 runs them interpreted)")
-            elif args.phases and lang == "python":
+            if args.phases and lang == "python":
+                if not why_not_compiled():
+                    # compiled code calls its functions directly: timers put around them see nothing
+                    print("  phases: not measured, the parser and context resolver are compiled "
+                          "(BIOCODER_PURE_PYTHON=1 runs them interpreted)")
+                    continue
                 split = phases(directory)
                 total = split.pop("total")
                 print("  phases (CPU s, one instrumented run): " +

@@ -188,13 +188,13 @@ _COMPOUND: Final = {
     "case_clause", "block",
 }
 _PROPERTY_DECORATORS: Final = {"property", "cached_property", "functools.cached_property", "abc.abstractproperty",
-                        "abstractproperty"}
+                               "abstractproperty"}
 _PY2_TEXT: Final = re.compile(rb"^[ \t]*(?:except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:|raise[ \t]+[\w.]+[ \t]*,[ \t]*\S)",
-                       re.MULTILINE)
+                              re.MULTILINE)
 _MAIN_GUARD: Final = re.compile(rb"if\s+__name__\s*==\s*['\"]__main__['\"]")
 _TOP_KINDS: Final = {"function_definition": "function", "class_definition": "class", "import_statement": "import",
-              "import_from_statement": "import", "future_import_statement": "import",
-              "expression_statement": "assign", "type_alias_statement": "assign"}  # else "compound"
+                     "import_from_statement": "import", "future_import_statement": "import",
+                     "expression_statement": "assign", "type_alias_statement": "assign"}  # else "compound"
 _ALL_ITEM: Final = re.compile(r"""['"]([A-Za-z_]\w*)['"]""")
 _STR_PREFIX: Final = re.compile(r"^[rRuUbBfF]{0,2}")
 

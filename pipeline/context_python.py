@@ -356,7 +356,7 @@ def _self_calls_uncached(caller: PyFunction, cls: PyClass) -> list[str]:
 # the methods that make an instance and define how it behaves as a value (`len(x)`, `str(x)`,
 # `x == y`, `for c in x`): a method that has or makes an instance runs them without naming them
 _INSTANCE_METHODS: Final = ("__init__", "__len__", "__iter__", "__getitem__", "__contains__", "__eq__", "__hash__",
-                     "__bool__", "__str__", "__repr__")
+                            "__bool__", "__str__", "__repr__")
 
 
 def _builds_own_class(caller: PyFunction, cls: PyClass) -> bool:
